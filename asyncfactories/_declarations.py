@@ -1,0 +1,466 @@
+"""The small declaration objects a factory body is made of.
+
+Each declaration is a value object with one method that does the work,
+``evaluate(row)``, and a ``repr`` that reads like the line the user wrote,
+because it shows up in every error message.
+
+A declaration may also name the sibling fields it reads (``depends_on``), so
+the resolver can order fields once per factory and name a cycle at class
+definition instead of recursing at run time.
+"""
+
+from __future__ import annotations
+
+import dis
+import enum
+import inspect
+import itertools
+from collections.abc import Callable, Iterable, Iterator as _Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from asyncfactories._errors import FactoryDefinitionError, UnknownFieldError
+
+if TYPE_CHECKING:
+    from asyncfactories._counter import Hierarchy
+
+__all__ = (
+    "MISSING",
+    "SKIP",
+    "Declaration",
+    "Iterator",
+    "LazyAttribute",
+    "LazyFunction",
+    "Maybe",
+    "PostDeclaration",
+    "Row",
+    "SelfAttribute",
+    "Sequence",
+    "Trait",
+    "post_generation",
+)
+
+T = TypeVar("T")
+
+
+class _Sentinel(enum.Enum):
+    MISSING = "MISSING"
+    SKIP = "SKIP"
+
+    def __repr__(self) -> str:
+        return self.value
+
+
+MISSING = _Sentinel.MISSING
+"""No value was given (distinct from ``None``)."""
+
+SKIP = _Sentinel.SKIP
+"""A :class:`Maybe` branch that sets nothing, so the model's own default applies."""
+
+
+class Row(Protocol):
+    """What a declaration sees of the object being resolved."""
+
+    n: int
+    values: dict[str, object]
+
+    @property
+    def factory_name(self) -> str: ...  # noqa: D102
+
+    @property
+    def field(self) -> str: ...  # noqa: D102
+
+    @property
+    def hierarchy(self) -> Hierarchy: ...  # noqa: D102
+
+    @property
+    def stub(self) -> Any: ...  # noqa: D102
+
+    def read(self, name: str) -> object: ...  # noqa: D102
+
+    def recurse(self, factory: object, defaults: Mapping[str, object]) -> object: ...  # noqa: D102
+
+    def relate(self, factory: object, overrides: list[dict[str, object]]) -> object: ...  # noqa: D102
+
+
+class Declaration:
+    """Base of every field declaration: ``evaluate(row)`` returns the field's value.
+
+    ``evaluate`` may return an awaitable when the declaration wraps an
+    ``async def``; :attr:`is_async` says so before anything runs.
+    """
+
+    __slots__ = ()
+
+    @property
+    def is_async(self) -> bool:
+        """Whether evaluating needs an event loop (an ``async def`` inside)."""
+        return False
+
+    def check(self, factory: str, field: str) -> None:
+        """Raise :class:`FactoryDefinitionError` if the declaration cannot work."""
+
+    def depends_on(self) -> tuple[str, ...]:
+        """Names of sibling fields this declaration reads."""
+        return ()
+
+    def evaluate(self, row: Row) -> object:
+        """Return the value for the field being resolved."""
+        raise NotImplementedError  # pragma: no cover - every subclass overrides it
+
+
+def _callable_name(fn: object) -> str:
+    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+    return "<lambda>" if name.endswith("<lambda>") else str(name)
+
+
+def _attribute_reads(fn: Callable[..., object]) -> tuple[str, ...]:
+    """Names read as ``o.name`` on the first parameter of ``fn``, from its bytecode.
+
+    This is a best effort: a read the scan misses (``o`` passed to a helper)
+    is still resolved on demand at run time; it is only not ordered ahead.
+    """
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_argcount < 1:
+        return ()
+    param = code.co_varnames[0]
+    reads: list[str] = []
+    previous: dis.Instruction | None = None
+    for instruction in dis.get_instructions(code):
+        if (
+            previous is not None
+            and previous.opname == "LOAD_FAST"
+            and previous.argval == param
+            and instruction.opname in ("LOAD_ATTR", "LOAD_METHOD")
+            and instruction.argval not in reads
+        ):
+            reads.append(str(instruction.argval))
+        previous = instruction
+    return tuple(name for name in reads if name != "factory_parent")
+
+
+class _CallableDeclaration(Declaration):
+    __slots__ = ("_async", "function")
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        if not callable(function):
+            raise FactoryDefinitionError(
+                type(self).__name__,
+                None,
+                f"expects a callable, got {function!r}",
+                f"pass a function or lambda, e.g. {type(self).__name__}(lambda ...: ...)",
+            )
+        self.function = function
+        self._async = inspect.iscoroutinefunction(function)
+
+    @property
+    def is_async(self) -> bool:
+        """Whether the wrapped callable is an ``async def``."""
+        return self._async
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({_callable_name(self.function)})"
+
+
+class LazyFunction(_CallableDeclaration):
+    """The value of ``function()``, called anew for every object.
+
+    ``function`` may be an ``async def``; it is awaited under ``create()``.
+
+    Example:
+        >>> created_at = LazyFunction(datetime.now)  # doctest: +SKIP
+    """
+
+    __slots__ = ()
+
+    def evaluate(self, row: Row) -> object:
+        """Call the function."""
+        return self.function()
+
+
+class LazyAttribute(_CallableDeclaration):
+    """The value of ``function(o)``, where ``o`` shows the object's other fields.
+
+    Example:
+        >>> slug = LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+    """
+
+    __slots__ = ("_reads",)
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        super().__init__(function)
+        self._reads = _attribute_reads(function)
+
+    def depends_on(self) -> tuple[str, ...]:
+        """The ``o.<name>`` reads found in the function."""
+        return self._reads
+
+    def evaluate(self, row: Row) -> object:
+        """Call the function with the object being built."""
+        return self.function(row.stub)
+
+
+class Sequence(_CallableDeclaration):
+    """The value of ``function(n)``, ``n`` counting objects per factory hierarchy from 0.
+
+    Example:
+        >>> email = Sequence(lambda n: f"user{n}@example.org")
+    """
+
+    __slots__ = ()
+
+    def evaluate(self, row: Row) -> object:
+        """Call the function with this object's sequence number."""
+        return self.function(row.n)
+
+
+class SelfAttribute(Declaration):
+    """Copy another field, or an attribute of one: ``SelfAttribute("agent.maturity")``.
+
+    Leading dots climb to the factory that called this one through a
+    SubFactory: ``SelfAttribute("..maturity")`` reads the parent's field.
+
+    Example:
+        >>> maturity_at_time = SelfAttribute("agent.maturity")
+    """
+
+    __slots__ = ("default", "depth", "path")
+
+    def __init__(self, attribute_name: str, default: object = MISSING) -> None:
+        stripped = attribute_name.lstrip(".")
+        dots = len(attribute_name) - len(stripped)
+        self.depth = max(dots - 1, 0)
+        self.path = tuple(stripped.split(".")) if stripped else ()
+        self.default = default
+
+    def check(self, factory: str, field: str) -> None:
+        """Refuse an empty path."""
+        if not self.path:
+            raise FactoryDefinitionError(
+                factory, field, f"{self!r} names no attribute", 'name one, e.g. SelfAttribute("name")'
+            )
+
+    def depends_on(self) -> tuple[str, ...]:
+        """The first name of the path, when it is a sibling field."""
+        return (self.path[0],) if self.depth == 0 and self.path else ()
+
+    def evaluate(self, row: Row) -> object:
+        """Follow the path from this object (or a parent)."""
+        target: Any = row.stub
+        for _ in range(self.depth):
+            target = target.factory_parent
+        for part in self.path:
+            try:
+                target = getattr(target, part)
+            except (AttributeError, UnknownFieldError):
+                if self.default is MISSING:
+                    raise
+                return self.default
+        return target
+
+    def __repr__(self) -> str:
+        dots = "." * (self.depth + 1) if self.depth else ""
+        return f"SelfAttribute({dots + '.'.join(self.path)!r})"
+
+
+class Iterator(Declaration):
+    """Values taken in turn from ``iterable``; it cycles unless ``cycle=False``.
+
+    The iterable is consumed lazily, on first use. ``getter`` maps each item.
+
+    Example:
+        >>> status = Iterator(["active", "paused"])
+    """
+
+    __slots__ = ("_iterator", "cycle", "getter", "iterable")
+
+    def __init__(
+        self,
+        iterable: Iterable[object],
+        cycle: bool = True,
+        getter: Callable[[Any], object] | None = None,
+    ) -> None:
+        self.iterable = iterable
+        self.cycle = cycle
+        self.getter = getter
+        self._iterator: _Iterator[object] | None = None
+
+    def reset(self) -> None:
+        """Start again from the first item."""
+        self._iterator = None
+
+    def evaluate(self, row: Row) -> object:
+        """Return the next item."""
+        if self._iterator is None:
+            self._iterator = (
+                itertools.cycle(self.iterable) if self.cycle else iter(self.iterable)
+            )
+        try:
+            value = next(self._iterator)
+        except StopIteration:
+            raise FactoryDefinitionError(
+                row.factory_name,
+                row.field,
+                f"{self!r} ran out of values",
+                "give it more values or let it cycle (cycle=True)",
+            ) from None
+        return self.getter(value) if self.getter is not None else value
+
+    def __repr__(self) -> str:
+        return f"Iterator({self.iterable!r})"
+
+
+class Maybe(Declaration):
+    """``yes_declaration`` when ``decider`` is truthy, else ``no_declaration``.
+
+    ``decider`` is a field name or a declaration; either branch may be a plain
+    value, a declaration or :data:`SKIP` (leave the field to the model).
+
+    Example:
+        >>> ended_at = Maybe("finished", LazyFunction(datetime.now), None)  # doctest: +SKIP
+    """
+
+    __slots__ = ("decider", "no", "yes")
+
+    def __init__(
+        self, decider: str | Declaration, yes_declaration: object = SKIP, no_declaration: object = SKIP
+    ) -> None:
+        self.decider = decider
+        self.yes = yes_declaration
+        self.no = no_declaration
+
+    @property
+    def is_async(self) -> bool:
+        """Whether any part needs an event loop."""
+        return any(isinstance(p, Declaration) and p.is_async for p in self._parts())
+
+    def _parts(self) -> tuple[object, ...]:
+        return (self.decider, self.yes, self.no)
+
+    def check(self, factory: str, field: str) -> None:
+        """Check the branches."""
+        for part in self._parts():
+            if isinstance(part, Declaration):
+                part.check(factory, field)
+
+    def depends_on(self) -> tuple[str, ...]:
+        """The decider field and whatever the branches read."""
+        names: list[str] = [self.decider] if isinstance(self.decider, str) else []
+        for part in self._parts():
+            if isinstance(part, Declaration):
+                names.extend(part.depends_on())
+        return tuple(dict.fromkeys(names))
+
+    def evaluate(self, row: Row) -> object:
+        """Pick a branch and evaluate it."""
+        decider = self.decider
+        if isinstance(decider, str):
+            flag = row.read(decider)
+        else:
+            flag = decider.evaluate(row)
+            if inspect.isawaitable(flag):
+                return self._finish_async(flag, row)
+        branch = self.yes if flag else self.no
+        return branch.evaluate(row) if isinstance(branch, Declaration) else branch
+
+    async def _finish_async(self, flag: Any, row: Row) -> object:
+        branch = self.yes if await flag else self.no
+        value = branch.evaluate(row) if isinstance(branch, Declaration) else branch
+        return await value if inspect.isawaitable(value) else value
+
+    def __repr__(self) -> str:
+        return f"Maybe({self.decider!r}, {self.yes!r}, {self.no!r})"
+
+
+class Trait:
+    """A named switch in ``class Params`` that applies a group of overrides.
+
+    Example:
+        >>> class Params:
+        ...     completed = Trait(status="completed", ended_at=LazyFunction(datetime.now))  # doctest: +SKIP
+
+        ``await EpisodeFactory.create(completed=True)``
+    """
+
+    __slots__ = ("overrides",)
+
+    def __init__(self, **overrides: object) -> None:
+        self.overrides: dict[str, object] = overrides
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self.overrides.items())
+        return f"Trait({inner})"
+
+
+class PostDeclaration:
+    """Base of what runs once the object exists: related factories and hooks.
+
+    ``extracted`` is the value the caller passed under the declaration's name
+    (:data:`MISSING` if none), ``kwargs`` the ``name__key`` overrides.
+    """
+
+    __slots__ = ()
+
+    #: Related factories run while the batch is built (their rows join the same
+    #: INSERTs); hooks run after the rows are in the database.
+    runs_after_persist: bool = False
+
+    @property
+    def is_async(self) -> bool:
+        """Whether calling needs an event loop."""
+        return False
+
+    def check(self, factory: str, field: str) -> None:
+        """Raise :class:`FactoryDefinitionError` if the declaration cannot work."""
+
+    def call(
+        self, row: Row, obj: object, create: bool, extracted: object, kwargs: dict[str, object]
+    ) -> object:
+        """Run the declaration for ``obj``."""
+        raise NotImplementedError  # pragma: no cover - every subclass overrides it
+
+
+class PostGeneration(PostDeclaration, Generic[T]):
+    """A hook ``function(obj, create, extracted, **kwargs)`` run after the object is made."""
+
+    __slots__ = ("_async", "function")
+    runs_after_persist = True
+
+    def __init__(self, function: Callable[..., T]) -> None:
+        self.function = function
+        self._async = inspect.iscoroutinefunction(function)
+
+    @property
+    def is_async(self) -> bool:
+        """Whether the hook is an ``async def``."""
+        return self._async
+
+    def call(
+        self, row: Row, obj: object, create: bool, extracted: object, kwargs: dict[str, object]
+    ) -> object:
+        """Call the hook; ``extracted`` is ``None`` when the caller passed nothing."""
+        return self.function(obj, create, None if extracted is MISSING else extracted, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"post_generation({_callable_name(self.function)})"
+
+
+def post_generation(function: Callable[..., T]) -> PostGeneration[T]:
+    """Decorate ``function(obj, create, extracted, **kwargs)`` to run after the object is made.
+
+    Under ``create()`` it runs once the rows are in the database; it may be an
+    ``async def``. ``extracted`` is what the caller passed under the hook's
+    name (``create(tags=[...])``), ``kwargs`` the ``tags__key=value`` overrides.
+
+    Example:
+        >>> @post_generation
+        ... def tags(obj, create, extracted, **kwargs):
+        ...     obj.tags = list(extracted or [])
+    """
+    return PostGeneration(function)
+
+
+def iter_declaration_parts(values: Mapping[str, object]) -> _Iterator[tuple[str, Declaration]]:
+    """Yield the ``(name, declaration)`` pairs of a mapping, skipping plain values."""
+    for name, value in values.items():
+        if isinstance(value, Declaration):
+            yield name, value

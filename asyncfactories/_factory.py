@@ -1,0 +1,204 @@
+"""``AsyncFactory[Model]``: the class users subclass, and its thin public methods.
+
+``__init_subclass__`` parses the class body once into options; every public
+method resolves a session (for create), hands the work to the resolver and
+the bulk writer, and returns typed results. No per-call state is ever stored
+on the class, so concurrent tasks creating through one factory never meet.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from asyncfactories._bulk import persist
+from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError, FactoryError
+from asyncfactories._options import FactoryOptions, parse_options
+from asyncfactories._resolver import Builder, check_definition, run_sync
+from asyncfactories._session import resolve_session
+
+__all__ = ("AsyncFactory",)
+
+ModelT = TypeVar("ModelT")
+
+
+class AsyncFactory(Generic[ModelT]):
+    """Base class of every factory: declare fields, then ``await create()``.
+
+    Example:
+        >>> class AgentFactory(AsyncFactory[Agent]):  # doctest: +SKIP
+        ...     class Meta:
+        ...         model = Agent
+        ...     name = Faker("company")
+        ...     maturity = fuzzy.FuzzyChoice(AgentMaturity)
+        >>> agent = await AgentFactory.create()  # doctest: +SKIP
+    """
+
+    _options: ClassVar[FactoryOptions]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        parent = next((b.__dict__["_options"] for b in cls.__mro__[1:] if "_options" in b.__dict__), None)
+        options = parse_options(cls, parent, _generic_model(cls))
+        if not options.abstract:
+            check_definition(options)
+        cls._options = options
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> AsyncFactory[ModelT]:
+        raise FactoryError(
+            cls.__name__,
+            None,
+            "a factory class is not called",
+            f"use `await {cls.__name__}.create(...)` or `{cls.__name__}.build(...)`",
+        )
+
+    # -- without a database ---------------------------------------------------
+
+    @classmethod
+    def build(cls, **overrides: Any) -> ModelT:
+        """Make one object in memory; SubFactory objects are built too. No database.
+
+        Example:
+            >>> agent = AgentFactory.build(name="x")  # doctest: +SKIP
+        """
+        made: list[ModelT] = cls._build(1, overrides, attributes_only=False)
+        return made[0]
+
+    @classmethod
+    def build_batch(cls, size: int, **overrides: Any) -> list[ModelT]:
+        """Make ``size`` objects in memory.
+
+        Example:
+            >>> agents = AgentFactory.build_batch(3)  # doctest: +SKIP
+        """
+        made: list[ModelT] = cls._build(size, overrides, attributes_only=False)
+        return made
+
+    @classmethod
+    def attributes(cls, **overrides: Any) -> dict[str, Any]:
+        """The resolved keyword arguments the model would get; nothing is saved.
+
+        Example:
+            >>> AgentFactory.attributes(name="x")["name"]  # doctest: +SKIP
+            'x'
+        """
+        made: list[dict[str, Any]] = cls._build(1, overrides, attributes_only=True)
+        return made[0]
+
+    @classmethod
+    def _build(cls, size: int, overrides: dict[str, Any], *, attributes_only: bool) -> list[Any]:
+        options = cls._usable("build")
+        _check_count(options, size, "build_batch")
+        builder = Builder(create=False, attributes_only=attributes_only)
+        made: list[Any] = run_sync(builder.build(options, overrides, size))
+        return made
+
+    # -- with a database --------------------------------------------------------
+
+    @classmethod
+    async def create(cls, *, session: AsyncSession | None = None, **overrides: Any) -> ModelT:
+        """Make one object and INSERT it (and its SubFactory parents).
+
+        Example:
+            >>> agent = await AgentFactory.create(name="x")  # doctest: +SKIP
+        """
+        made = await cls._create(1, session, overrides)
+        return made[0]
+
+    @classmethod
+    async def create_batch(
+        cls, size: int, *, session: AsyncSession | None = None, **overrides: Any
+    ) -> list[ModelT]:
+        """Make ``size`` objects with one INSERT round trip per table.
+
+        The batch is atomic: if any row fails, none of it stays, and the
+        session keeps everything created before.
+
+        Example:
+            >>> agents = await AgentFactory.create_batch(10_000)  # doctest: +SKIP
+        """
+        return await cls._create(size, session, overrides)
+
+    @classmethod
+    async def _create(
+        cls, size: int, session: AsyncSession | None, overrides: dict[str, Any]
+    ) -> list[ModelT]:
+        options = cls._usable("create")
+        _check_count(options, size, "create_batch")
+        if options.mapper is None:
+            raise FactoryDefinitionError(
+                options.name,
+                "Meta.model",
+                f"{options.model!r} is not a SQLAlchemy-mapped class, so it cannot be inserted",
+                "use build() for plain classes, or map the model with SQLAlchemy",
+            )
+        if size == 0:
+            return []
+        target, owned = resolve_session(options, session)
+        try:
+            if target.new:
+                # Objects the caller added but did not flush may be passed as
+                # parents; give them their keys before the batch reads them.
+                await target.flush()
+            builder = Builder(create=True)
+            with target.no_autoflush:
+                made: list[Any] = await builder.build(options, overrides, size)
+            replaced = await persist(
+                target, builder.created, options.name, load_collections=size == 1
+            )
+            if replaced:
+                made = [replaced.get(id(obj), obj) for obj in made]
+            if builder.hooks:
+                await builder.run_hooks()
+                await target.flush()
+            if owned:
+                target.sync_session.expire_on_commit = False
+            if owned or options.persistence == "commit":
+                await target.commit()
+        finally:
+            if owned:
+                await target.close()
+        return made
+
+    # -- sequences --------------------------------------------------------------
+
+    @classmethod
+    def reset_sequence(cls, value: int = 0) -> None:
+        """Restart ``Sequence`` numbering at ``value`` and forget unique values.
+
+        Example:
+            >>> AgentFactory.reset_sequence()  # doctest: +SKIP
+        """
+        cls._usable("reset_sequence").hierarchy.reset(value)
+
+    @classmethod
+    def _usable(cls, what: str) -> FactoryOptions:
+        options = cls.__dict__.get("_options")
+        if options is None or options.abstract:
+            raise FactoryDefinitionError(
+                cls.__name__,
+                "Meta.model",
+                f"is abstract (no model), so {what}() has nothing to make",
+                "set Meta.model, or subclass it with one",
+            )
+        return options  # type: ignore[no-any-return]
+
+
+def _check_count(options: FactoryOptions, size: object, method: str) -> None:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise FactoryArgumentError(
+            options.name, None, f"{method}() got size={size!r}", "pass a whole number of 0 or more"
+        )
+
+
+def _generic_model(cls: type) -> Any:
+    """The model named in ``class F(AsyncFactory[Model])``, if any."""
+    for base in getattr(cls, "__orig_bases__", ()):
+        origin = typing.get_origin(base)
+        if isinstance(origin, type) and issubclass(origin, AsyncFactory):
+            args = typing.get_args(base)
+            if args and isinstance(args[0], type):
+                return args[0]
+    return None

@@ -1,0 +1,162 @@
+"""The ``Faker`` declaration: a Faker provider, checked when the class is defined.
+
+Values are drawn through the fast path of :mod:`asyncfactories._fastfaker`
+when one exists for the provider, locale and arguments, and through Faker
+itself otherwise. ``unique=True`` composes with both.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from asyncfactories._declarations import Declaration, Row
+from asyncfactories._errors import FactoryDefinitionError, FactoryError
+from asyncfactories._fastfaker import compile_fast, fast_path_enabled
+from asyncfactories._random import DEFAULT_LOCALE, faker_for
+
+__all__ = ("Faker",)
+
+
+class Faker(Declaration):
+    """A value from the Faker provider ``provider``, called with ``kwargs``.
+
+    Args:
+        provider: the Faker method name, e.g. ``"email"`` or ``"text"``.
+        unique: never repeat a value within the factory hierarchy until
+            ``reset_sequence()``; once the provider runs dry, values get the
+            row's sequence number in a form valid for their kind.
+        locale: a Faker locale such as ``"de_DE"`` (default ``en_US``).
+        fast: draw through the fast path when one exists (the default); set
+            ``False`` to get Faker's own stream for this field.
+        **kwargs: passed to the provider; a declaration here is evaluated per object.
+
+    Example:
+        >>> email = Faker("email", unique=True)
+        >>> bio = Faker("text", max_nb_chars=200)
+    """
+
+    __slots__ = ("_draw", "_fast_draw", "_method", "fast", "kwargs", "locale", "provider", "unique")
+
+    def __init__(
+        self,
+        provider: str,
+        *,
+        unique: bool = False,
+        locale: str | None = None,
+        fast: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        self.provider = provider
+        self.unique = unique
+        self.locale = locale or DEFAULT_LOCALE
+        self.fast = fast
+        self.kwargs = kwargs
+        self._method: Callable[..., Any] | None = None
+        self._fast_draw: Callable[[], object] | None = None
+        self._draw: Callable[[], object] | None = None
+
+    def _lazy_kwargs(self) -> bool:
+        return any(isinstance(v, Declaration) for v in self.kwargs.values())
+
+    def depends_on(self) -> tuple[str, ...]:
+        """Fields read by declarations among the provider arguments."""
+        names: list[str] = []
+        for value in self.kwargs.values():
+            if isinstance(value, Declaration):
+                names.extend(value.depends_on())
+        return tuple(dict.fromkeys(names))
+
+    def check(self, factory: str, field: str) -> None:
+        """Check that the locale and provider exist and accept the arguments."""
+        try:
+            generator = faker_for(self.locale)
+        except AttributeError:
+            raise FactoryDefinitionError(
+                factory, field, f"{self!r} names an unknown locale", 'use one such as "en_US" or "de_DE"'
+            ) from None
+        method = getattr(generator, self.provider, None)
+        if not callable(method) or self.provider.startswith("_"):
+            close = difflib.get_close_matches(self.provider, _provider_names(generator), n=1)
+            fix = f"use Faker({close[0]!r}) if that is meant" if close else "pick a Faker provider"
+            raise FactoryDefinitionError(factory, field, f"{self!r} names no Faker provider", fix)
+        try:
+            inspect.signature(method).bind(**self.kwargs)
+        except TypeError as exc:
+            raise FactoryDefinitionError(
+                factory,
+                field,
+                f"{self!r} passes arguments the provider does not take ({exc})",
+                f"check the arguments of Faker's {self.provider}()",
+            ) from None
+        except ValueError:  # pragma: no cover - builtins without a signature
+            pass
+
+    def _compile(self) -> Callable[[], object]:
+        method = self._method = getattr(faker_for(self.locale), self.provider)
+        kwargs = self.kwargs
+        if self.fast and not self._lazy_kwargs():
+            self._fast_draw = compile_fast(self.provider, self.locale, kwargs)
+        if kwargs:
+            self._draw = lambda: method(**kwargs)
+        else:
+            self._draw = method
+        return self._draw
+
+    def _drawer(self) -> Callable[[], object]:
+        draw = self._draw or self._compile()
+        if self._fast_draw is not None and fast_path_enabled():
+            return self._fast_draw
+        return draw
+
+    def draw(self) -> object:
+        """Draw one value (no uniqueness), outside any factory."""
+        return self._drawer()()
+
+    def evaluate(self, row: Row) -> object:
+        """Draw a value; make it unique within the hierarchy when asked."""
+        if self._lazy_kwargs():
+            return self._evaluate_lazy(row)
+        draw = self._drawer()
+        value = draw()
+        if self.unique:
+            return self._unique(row, value, draw)
+        return value
+
+    def _evaluate_lazy(self, row: Row) -> object:
+        method = self._method or getattr(faker_for(self.locale), self.provider)
+        kwargs = {
+            k: (v.evaluate(row) if isinstance(v, Declaration) else v) for k, v in self.kwargs.items()
+        }
+
+        def draw() -> object:
+            return method(**kwargs)
+
+        value = draw()
+        return self._unique(row, value, draw) if self.unique else value
+
+    def _unique(self, row: Row, value: object, draw: Callable[[], object]) -> object:
+        result = row.hierarchy.unique(row.field).take(value, draw, row.n)
+        if result is None:
+            raise FactoryError(
+                row.factory_name,
+                row.field,
+                f"{self!r} ran out of distinct values",
+                "widen the provider's range or drop unique=True",
+            )
+        return result
+
+    def __repr__(self) -> str:
+        parts = [repr(self.provider)]
+        parts += [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        if self.unique:
+            parts.append("unique=True")
+        if self.locale != DEFAULT_LOCALE:
+            parts.append(f"locale={self.locale!r}")
+        return f"Faker({', '.join(parts)})"
+
+
+def _provider_names(generator: Any) -> list[str]:
+    return [name for name in dir(generator) if not name.startswith("_")]

@@ -1,0 +1,245 @@
+"""``class Meta`` and ``class Params`` parsed once, at class definition, into options.
+
+Everything a call needs to know about a factory lives in one
+:class:`FactoryOptions`, built by :func:`parse_options` from the class body and
+the parent's options. Nothing here changes per call; the only mutable member is
+a cache of resolution orders, derived data that any call may fill.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import types
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Mapper
+
+from asyncfactories._counter import Hierarchy
+from asyncfactories._declarations import Declaration, PostDeclaration, Trait
+from asyncfactories._errors import FactoryDefinitionError, UnknownFieldError
+
+__all__ = ("META_KEYS", "FactoryOptions", "UnknownDeclaredFieldError", "parse_options")
+
+META_KEYS = ("model", "abstract", "persistence", "session_factory", "get_or_create")
+_ALIASES = {
+    "sqlalchemy_session_factory": "session_factory",
+    "sqlalchemy_session_persistence": "persistence",
+    "sqlalchemy_get_or_create": "get_or_create",
+}
+_PERSISTENCE = ("flush", "commit")
+
+
+class UnknownDeclaredFieldError(FactoryDefinitionError, UnknownFieldError):
+    """A class body declares, or ``get_or_create`` names, something the model does not have."""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class FactoryOptions:
+    """What one factory class declares, parsed and checked."""
+
+    name: str
+    model: Any
+    abstract: bool
+    persistence: str
+    session_factory: Callable[[], Any] | None
+    get_or_create: tuple[str, ...]
+    #: Fields and params in declaration order: plain values or declarations.
+    fields: Mapping[str, object]
+    params: frozenset[str]
+    traits: Mapping[str, Trait]
+    trait_defaults: Mapping[str, object]
+    post: Mapping[str, PostDeclaration]
+    hierarchy: Hierarchy
+    #: Names the model accepts, or None when that cannot be known.
+    model_fields: frozenset[str] | None
+    mapper: Mapper[Any] | None
+    orders: dict[tuple[object, ...], tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+    def known(self, name: str) -> bool:
+        """Whether ``name`` may be given as an override."""
+        return (
+            name in self.fields
+            or name in self.post
+            or name in self.traits
+            or (self.model_fields is None or name in self.model_fields)
+        )
+
+
+def _meta_values(name: str, meta: type | None) -> dict[str, object]:
+    if meta is None:
+        return {}
+    values: dict[str, object] = {}
+    for key, value in vars(meta).items():
+        if key.startswith("__"):
+            continue
+        if key == "sqlalchemy_session":
+            raise FactoryDefinitionError(
+                name,
+                "Meta.sqlalchemy_session",
+                "a session object in Meta would be shared by every test and task",
+                "set Meta.session_factory = async_sessionmaker(engine) or bind one with use_session()",
+            )
+        canonical = _ALIASES.get(key, key)
+        if canonical not in META_KEYS:
+            allowed = ", ".join(META_KEYS + tuple(_ALIASES))
+            raise FactoryDefinitionError(
+                name, f"Meta.{key}", "is not a Meta option", f"use one of: {allowed}"
+            )
+        values[canonical] = value
+    return values
+
+
+def _model_fields(model: Any) -> tuple[frozenset[str] | None, Mapper[Any] | None]:
+    mapper = sa_inspect(model, raiseerr=False) if isinstance(model, type) else None
+    if isinstance(mapper, Mapper):
+        names = set(mapper.all_orm_descriptors.keys()) - {"__mapper__"}
+        init = model.__init__
+        if getattr(init, "__name__", "") != "_declarative_constructor":
+            extra = _signature_names(init)
+            if extra is None:
+                return None, mapper
+            names |= extra
+        return frozenset(names), mapper
+    if model is None:
+        return None, None
+    names = _signature_names(model)
+    return (frozenset(names) if names is not None else None), None
+
+
+def _signature_names(target: Any) -> set[str] | None:
+    try:
+        parameters = inspect.signature(target).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return None
+    return {p.name for p in parameters if p.name != "self"}
+
+
+def _is_body_value(key: str, value: object) -> bool:
+    if key.startswith("_") or key in ("Meta", "Params"):
+        return False
+    return not isinstance(value, (types.FunctionType, classmethod, staticmethod, property))
+
+
+def parse_options(
+    cls: type, parent: FactoryOptions | None, inferred_model: Any = None
+) -> FactoryOptions:
+    """Build the options of ``cls`` from its body, its ``Meta``/``Params`` and its parent."""
+    name = cls.__name__
+    meta = _meta_values(name, cls.__dict__.get("Meta"))
+    model = meta.get("model", parent.model if parent else None) or inferred_model
+    abstract = bool(meta.get("abstract", False)) or model is None
+    persistence = meta.get("persistence", parent.persistence if parent else "flush")
+    if persistence is None:  # factory_boy's default: rows are sent anyway
+        persistence = "flush"
+    if persistence not in _PERSISTENCE:
+        raise FactoryDefinitionError(
+            name, "Meta.persistence", f"is {persistence!r}", 'use "flush" (the default) or "commit"'
+        )
+    session_factory = meta.get("session_factory", parent.session_factory if parent else None)
+    if session_factory is not None and not callable(session_factory):
+        raise FactoryDefinitionError(
+            name,
+            "Meta.session_factory",
+            f"is {session_factory!r}, not a callable",
+            "give it a zero-argument callable returning an AsyncSession, e.g. async_sessionmaker(engine)",
+        )
+    raw_keys = meta.get("get_or_create", parent.get_or_create if parent else ())
+    get_or_create = (raw_keys,) if isinstance(raw_keys, str) else tuple(raw_keys)  # type: ignore[arg-type]
+
+    fields: dict[str, object] = dict(parent.fields) if parent else {}
+    params: set[str] = set(parent.params) if parent else set()
+    traits: dict[str, Trait] = dict(parent.traits) if parent else {}
+    trait_defaults: dict[str, object] = dict(parent.trait_defaults) if parent else {}
+    post: dict[str, PostDeclaration] = dict(parent.post) if parent else {}
+
+    params_cls = cls.__dict__.get("Params")
+    if params_cls is not None:
+        for key, value in vars(params_cls).items():
+            if key.startswith("__"):
+                continue
+            if isinstance(value, Trait):
+                traits[key] = value
+                trait_defaults[key] = False
+            else:
+                fields[key] = value
+                params.add(key)
+    for key, value in vars(cls).items():
+        if not _is_body_value(key, value):
+            continue
+        if isinstance(value, Trait):
+            raise FactoryDefinitionError(
+                name, key, f"{value!r} is in the class body", "move it into class Params"
+            )
+        if key in traits:
+            trait_defaults[key] = value
+        elif isinstance(value, PostDeclaration):
+            post[key] = value
+            fields.pop(key, None)
+        else:
+            fields[key] = value
+            post.pop(key, None)
+
+    same_model = parent is not None and not parent.abstract and parent.model is model
+    hierarchy = parent.hierarchy if same_model and parent is not None else Hierarchy()
+    model_fields, mapper = _model_fields(model) if not abstract else (None, None)
+    options = FactoryOptions(
+        name=name,
+        model=model,
+        abstract=abstract,
+        persistence=str(persistence),
+        session_factory=session_factory,  # type: ignore[arg-type]
+        get_or_create=get_or_create,
+        fields=fields,
+        params=frozenset(params),
+        traits=traits,
+        trait_defaults=trait_defaults,
+        post=post,
+        hierarchy=hierarchy,
+        model_fields=model_fields,
+        mapper=mapper,
+    )
+    _check(options)
+    return options
+
+
+def _check(options: FactoryOptions) -> None:
+    name = options.name
+    for key, value in options.fields.items():
+        if isinstance(value, Declaration):
+            value.check(name, key)
+    for key, post in options.post.items():
+        post.check(name, key)
+    if options.abstract or options.model_fields is None:
+        return
+    model_name = getattr(options.model, "__name__", repr(options.model))
+    for key in options.fields:
+        if key not in options.params and key not in options.model_fields:
+            raise UnknownDeclaredFieldError(
+                name,
+                key,
+                f"is declared but {model_name} has no such field",
+                "fix the name, or move it into class Params if it is not a model field",
+            )
+    for key in options.get_or_create:
+        if key not in options.model_fields:
+            raise UnknownDeclaredFieldError(
+                name,
+                f"Meta.get_or_create[{key!r}]",
+                f"names no field of {model_name}",
+                "list field names of the model",
+            )
+    for flag, trait in options.traits.items():
+        for key in trait.overrides:
+            root = key.split("__", 1)[0]
+            if not options.known(root):
+                raise UnknownDeclaredFieldError(
+                    name,
+                    f"Params.{flag}",
+                    f"{trait!r} sets {key!r}, which {model_name} does not have",
+                    "fix the name in the Trait",
+                )

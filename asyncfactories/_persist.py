@@ -1,0 +1,153 @@
+"""What every INSERT path shares: atomicity, error translation, get_or_create lookups.
+
+A batch is atomic: it runs inside a SAVEPOINT, so a failing row takes the
+whole batch with it and leaves the session usable with everything created
+before. The one case that needs no savepoint is a single row into a single
+table on SQLite, where a failed statement leaves the transaction intact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import Table, select, tuple_
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from asyncfactories._errors import PersistenceError
+
+__all__ = ("atomic", "ensure_transaction", "find_existing", "max_parameters", "translate")
+
+_SQLITE_DETAIL = re.compile(r"(UNIQUE|NOT NULL|CHECK) constraint failed: (?P<what>[\w.]+)")
+
+
+def max_parameters(connection: AsyncConnection) -> int:
+    """How many bound parameters one statement may carry on this driver."""
+    # SQLite >= 3.32 allows 32766; asyncpg 32767. A margin keeps clear of both.
+    return 32_000
+
+
+@asynccontextmanager
+async def atomic(session: AsyncSession, *, statements: int, rows: int) -> AsyncIterator[AsyncConnection]:
+    """Yield the session's connection inside a SAVEPOINT when one is needed."""
+    connection = await session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite and statements <= 1 and rows <= 1:
+        yield connection
+        return
+    await ensure_transaction(connection)
+    savepoint = await connection.begin_nested()
+    try:
+        yield connection
+    except BaseException as exc:
+        if savepoint.is_active:
+            try:
+                await savepoint.rollback()
+            except (SQLAlchemyError, OSError):  # a lost connection cannot roll back
+                exc.add_note(
+                    "asyncfactories: the batch's savepoint could not be rolled back; "
+                    "the session is no longer usable: roll it back or close it"
+                )
+        raise
+    else:
+        await savepoint.commit()
+
+
+async def ensure_transaction(connection: AsyncConnection) -> None:
+    """Open a real transaction on SQLite before a SAVEPOINT (a no-op elsewhere)."""
+    # pysqlite starts its transaction lazily, at the first INSERT. A SAVEPOINT
+    # sent before that would open the transaction itself, and releasing it
+    # would commit. So make sure a real transaction is open first.
+    if connection.dialect.name != "sqlite":
+        return
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    if driver is not None and not getattr(driver, "in_transaction", True):
+        await connection.exec_driver_sql("BEGIN")
+
+
+def _origin(exc: DBAPIError) -> Any:
+    orig = exc.orig
+    return getattr(orig, "__cause__", None) or orig
+
+
+def translate(exc: DBAPIError, factory: str, table: Table, columns: dict[str, str]) -> PersistenceError:
+    """Turn a driver error from an INSERT into a :class:`PersistenceError`.
+
+    ``columns`` maps column names to the model's attribute names, so the error
+    names the field as the factory declares it.
+    """
+    origin = _origin(exc)
+    message = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if exc.orig else str(exc)
+    constraint = getattr(origin, "constraint_name", None)
+    column = getattr(origin, "column_name", None)
+    detail = getattr(origin, "detail", None)
+    sqlstate = getattr(origin, "sqlstate", None) or ""
+    kind = "other"
+    match = _SQLITE_DETAIL.search(message)
+    if match:
+        kind = match.group(1).lower().replace(" ", "_")
+        what = match.group("what")
+        if kind == "check":
+            constraint = what
+        else:
+            column = what.split(".")[-1].split(",")[0]
+    elif "FOREIGN KEY constraint failed" in message or sqlstate == "23503":
+        kind = "foreign_key"
+    elif sqlstate == "23505":
+        kind = "unique"
+    elif sqlstate == "23502":
+        kind = "not_null"
+    elif sqlstate == "23514":
+        kind = "check"
+    if kind == "unique" and column is None and detail:
+        found = re.search(r"Key \(([^)]+)\)", str(detail))
+        column = found.group(1).split(",")[0].strip() if found else None
+    field = columns.get(column, column) if column else None
+    what = {
+        "unique": "violates a unique constraint",
+        "foreign_key": "violates a foreign key constraint",
+        "not_null": "puts NULL into a NOT NULL column",
+        "check": "violates a check constraint",
+    }.get(kind, "was refused")
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        what = "lost the database connection"
+    fix = {
+        "unique": "make the value unique (Sequence, Faker(..., unique=True)) "
+        "or set Meta.get_or_create to reuse the existing row",
+        "foreign_key": "point it at a row that exists: a SubFactory, or an object already created",
+        "not_null": "declare the field in the factory or give the column a default",
+        "check": "make the declared values satisfy the constraint",
+    }.get(kind, "check the values the factory produces and the database connection")
+    named = f" {constraint}" if constraint else ""
+    text = f"INSERT into {table.name} {what}{named}"
+    if detail:
+        text += f" ({detail})"
+    elif message and kind != "other":
+        text += f" ({message})"
+    elif kind == "other":
+        text += f": {message}"
+    return PersistenceError(factory, field, text, fix, table=table.name, constraint=constraint, column=column)
+
+
+async def find_existing(
+    session: AsyncSession, model: Any, attributes: Sequence[str], keys: list[tuple[object, ...]], limit: int
+) -> dict[tuple[object, ...], Any]:
+    """Load the rows of ``model`` whose ``attributes`` match any of ``keys``."""
+    found: dict[tuple[object, ...], Any] = {}
+    columns = [getattr(model, name) for name in attributes]
+    step = max(1, limit // max(1, len(columns)))
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), step):
+        chunk = unique[start : start + step]
+        if len(columns) == 1:
+            condition = columns[0].in_([key[0] for key in chunk])
+        else:
+            condition = tuple_(*columns).in_(chunk)
+        result = await session.execute(select(model).where(condition))
+        for obj in result.scalars():
+            found[tuple(getattr(obj, name) for name in attributes)] = obj
+    return found

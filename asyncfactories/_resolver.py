@@ -1,0 +1,483 @@
+"""Resolution: from a factory's options and a call's overrides to built objects.
+
+One call is prepared once (overrides split, traits applied, fields ordered so
+that each declaration runs after the fields it reads), then every object of
+the call is resolved by the same loop in :meth:`Builder.build`. The loop is an
+``async def`` so that ``async def`` declarations and sub-factories are simply
+awaited; ``build()`` drives the very same loop without an event loop, which
+works because it refuses async declarations up front.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Coroutine, Mapping
+from typing import Any
+
+from asyncfactories._counter import Hierarchy
+from asyncfactories._declarations import (
+    MISSING,
+    SKIP,
+    Declaration,
+    Maybe,
+    PostDeclaration,
+)
+from asyncfactories._errors import (
+    AsyncDeclarationError,
+    CyclicDeclarationError,
+    FactoryError,
+    UnknownFieldError,
+)
+from asyncfactories._options import FactoryOptions, UnknownDeclaredFieldError
+from asyncfactories._subfactory import SubFactory
+
+__all__ = ("Builder", "Call", "check_definition", "options_of", "run_sync")
+
+_COROUTINE = types.CoroutineType
+_PLAIN = object()
+_CACHE_LIMIT = 512
+
+
+def options_of(factory: object) -> FactoryOptions:
+    """The options of a factory class (the SubFactory target of a row)."""
+    options: FactoryOptions = factory._options  # type: ignore[attr-defined]
+    return options
+
+
+def run_sync(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Drive a coroutine that never suspends (a ``build()``) to its result."""
+    try:
+        coroutine.send(None)
+    except StopIteration as stop:
+        return stop.value
+    coroutine.close()  # pragma: no cover - build() refuses whatever could suspend
+    raise RuntimeError("a build suspended")  # pragma: no cover
+
+
+class Shape:
+    """The parts of a call that do not depend on override values: cached per factory."""
+
+    __slots__ = ("async_field", "order", "post", "trait_nested", "trait_values")
+
+    def __init__(
+        self,
+        order: tuple[tuple[str, object, bool], ...],
+        trait_values: dict[str, object],
+        trait_nested: dict[str, dict[str, object]],
+        post: tuple[tuple[str, PostDeclaration], ...],
+        async_field: str | None,
+    ) -> None:
+        #: (name, class declaration or trait value, taken from the call's overrides?)
+        self.order = order
+        self.trait_values = trait_values
+        self.trait_nested = trait_nested
+        self.post = post
+        self.async_field = async_field
+
+
+class Call:
+    """One factory call with its overrides: what every row of the call shares."""
+
+    __slots__ = ("lookup", "nested", "options", "post", "shape", "steps")
+
+    def __init__(self, options: FactoryOptions, overrides: Mapping[str, object]) -> None:
+        self.options = options
+        root: dict[str, object] = {}
+        nested: dict[str, dict[str, object]] = {}
+        extracted: dict[str, object] = {}
+        post_kwargs: dict[str, dict[str, object]] = {}
+        for key, value in overrides.items():
+            head, sep, rest = key.partition("__")
+            if sep and head in options.post:
+                post_kwargs.setdefault(head, {})[rest] = value
+            elif sep:
+                nested.setdefault(head, {})[rest] = value
+            elif head in options.post:
+                extracted[head] = value
+            elif options.known(head):
+                root[head] = value
+            else:
+                raise UnknownFieldError(
+                    options.name,
+                    key,
+                    f"is not a field of {_model_name(options)}",
+                    f"pass one of its fields ({', '.join(sorted(options.fields)) or 'none declared'})",
+                )
+        shape = _shape(options, root)
+        self.shape = shape
+        for head, extra in shape.trait_nested.items():
+            nested[head] = {**extra, **nested.get(head, {})}
+        for head in nested:
+            target = root.get(head, shape.trait_values.get(head, options.fields.get(head)))
+            if not isinstance(target, SubFactory):
+                raise UnknownFieldError(
+                    options.name,
+                    f"{head}__{next(iter(nested[head]))}",
+                    f"reaches into {head!r}, which is not a SubFactory or RelatedFactory here",
+                    f"override {head!r} itself, or declare it as a SubFactory",
+                )
+        self.nested = nested
+        self.steps = tuple(
+            (name, root[name] if from_call else value, isinstance(root[name] if from_call else value, Declaration))
+            for name, value, from_call in shape.order
+        )
+        self.lookup = {name: value for name, value, _ in self.steps}
+        self.post = tuple(
+            (name, declaration, extracted.get(name, MISSING), post_kwargs.get(name, {}))
+            for name, declaration in shape.post
+        )
+
+
+def _model_name(options: FactoryOptions) -> str:
+    return str(getattr(options.model, "__name__", options.model))
+
+
+def _shape_key(options: FactoryOptions, root: Mapping[str, object]) -> frozenset[tuple[str, object]]:
+    items = []
+    for key, value in root.items():
+        if key in options.traits:
+            items.append((key, value if isinstance(value, Declaration) else bool(value)))
+        elif isinstance(value, Declaration):
+            items.append((key, value))
+        else:
+            items.append((key, _PLAIN))
+    return frozenset(items)
+
+
+def _shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
+    key = _shape_key(options, root)
+    cache = options.orders
+    shape = cache.get(key)  # type: ignore[call-overload]
+    if shape is None:
+        shape = _make_shape(options, root)
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[key] = shape  # type: ignore[index]
+    return shape  # type: ignore[no-any-return]
+
+
+def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
+    declared: dict[str, object] = dict(options.fields)
+    trait_values: dict[str, object] = {}
+    trait_nested: dict[str, dict[str, object]] = {}
+    applied: set[str] = set()
+
+    def apply(flag: str) -> None:
+        if flag in applied:
+            return
+        applied.add(flag)
+        for key, value in options.traits[flag].overrides.items():
+            head, sep, rest = key.partition("__")
+            if sep:
+                trait_nested.setdefault(head, {})[rest] = value
+            elif key in options.traits:
+                if value:
+                    apply(key)
+            else:
+                trait_values[key] = value
+
+    for flag in options.traits:
+        setting = root.get(flag, options.trait_defaults[flag])
+        if isinstance(setting, Declaration):
+            # A switch decided per object: every field it touches becomes a Maybe.
+            declared[flag] = setting
+            for key, value in options.traits[flag].overrides.items():
+                declared[key] = Maybe(flag, value, declared.get(key, SKIP))
+        elif setting:
+            apply(flag)
+    declared.update(trait_values)
+    from_call = set()
+    for key in root:
+        if key not in options.traits:
+            declared[key] = root[key]
+            from_call.add(key)
+    names = _ordered(options, declared)
+    order = tuple(
+        (name, None if name in from_call else declared[name], name in from_call) for name in names
+    )
+    async_field = next(
+        (n for n in names if isinstance(declared[n], Declaration) and declared[n].is_async),  # type: ignore[union-attr]
+        None,
+    )
+    if async_field is None:
+        async_field = next((n for n, p in options.post.items() if p.is_async), None)
+    return Shape(order, trait_values, trait_nested, tuple(options.post.items()), async_field)
+
+
+def _ordered(options: FactoryOptions, declared: Mapping[str, object]) -> list[str]:
+    """Declaration order, except that a field comes after the fields it reads."""
+    done: dict[str, bool] = {}  # False while visiting, True once placed
+    names: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        state = done.get(name)
+        if state:
+            return
+        if state is False:
+            start = path.index(name)
+            raise CyclicDeclarationError(options.name, (*path[start:], name))
+        done[name] = False
+        value = declared[name]
+        if isinstance(value, Declaration):
+            for dependency in value.depends_on():
+                if dependency in declared:
+                    visit(dependency, (*path, name))
+                elif options.model_fields is not None and dependency not in options.model_fields:
+                    raise UnknownDeclaredFieldError(
+                        options.name,
+                        name,
+                        f"{value!r} reads {dependency!r}, which is neither declared nor a field",
+                        "fix the name or declare it (in class Params if it is not a model field)",
+                    )
+        done[name] = True
+        names.append(name)
+
+    for name in declared:
+        visit(name, ())
+    return names
+
+
+def check_definition(options: FactoryOptions) -> None:
+    """Prepare the no-override call once, so cycles and bad reads fail at class definition."""
+    _shape(options, {})
+
+
+class Resolved:
+    """What ``LazyAttribute`` receives: the object being built, field by field."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: Row) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._row.read(name)
+
+    def __repr__(self) -> str:
+        return f"<{self._row.call.options.name} being built: {self._row.values!r}>"
+
+
+class Row:
+    """One object being resolved (the ``row`` every declaration receives)."""
+
+    __slots__ = ("_stub", "builder", "call", "field", "n", "parent", "resolving", "values")
+
+    def __init__(self, call: Call, n: int, parent: Row | None, builder: Builder) -> None:
+        self.call = call
+        self.n = n
+        self.parent = parent
+        self.builder = builder
+        self.values: dict[str, object] = {}
+        self.field = ""
+        self.resolving: list[str] | None = None
+        self._stub: Resolved | None = None
+
+    @property
+    def factory_name(self) -> str:
+        """The factory building this object."""
+        return self.call.options.name
+
+    @property
+    def hierarchy(self) -> Hierarchy:
+        """The sequence counter and unique memories of the factory."""
+        return self.call.options.hierarchy
+
+    @property
+    def stub(self) -> Resolved:
+        """The object handed to ``LazyAttribute``."""
+        if self._stub is None:
+            self._stub = Resolved(self)
+        return self._stub
+
+    def read(self, name: str) -> object:
+        """The value of field ``name``, resolving it now if it has not been yet."""
+        values = self.values
+        if name in values:
+            value = values[name]
+            if value is SKIP:
+                raise UnknownFieldError(
+                    self.factory_name, self.field, f"reads {name!r}, which a Maybe left unset", "give it a value"
+                )
+            return value
+        declared = self.call.lookup.get(name, MISSING)
+        if declared is not MISSING:
+            return self._resolve_now(name, declared)
+        if name == "factory_parent":
+            return self.parent.stub if self.parent is not None else None
+        raise UnknownFieldError(
+            self.factory_name,
+            self.field,
+            f"reads {name!r}, which {self.factory_name} does not declare",
+            "declare it, pass it as an override, or fix the name",
+        )
+
+    def _resolve_now(self, name: str, declared: object) -> object:
+        resolving = self.resolving if self.resolving is not None else []
+        self.resolving = resolving
+        if name in resolving:
+            start = resolving.index(name)
+            raise CyclicDeclarationError(self.factory_name, (*resolving[start:], name))
+        reader = self.field
+        resolving.append(name)
+        self.field = name
+        try:
+            value = declared.evaluate(self) if isinstance(declared, Declaration) else declared
+        finally:
+            self.field = reader
+            resolving.pop()
+        if type(value) is _COROUTINE:
+            value.close()
+            raise AsyncDeclarationError(
+                self.factory_name,
+                name,
+                f"is async and {reader!r} reads it before it was resolved",
+                f"declare {name!r} before {reader!r}",
+            )
+        self.values[name] = value
+        return value
+
+    def recurse(self, factory: object, defaults: Mapping[str, object]) -> object:
+        """Build the SubFactory object of the current field."""
+        nested = self.call.nested.get(self.field)
+        overrides = {**defaults, **nested} if nested else defaults
+        return self.builder.one(options_of(factory), overrides, self)
+
+    def relate(self, factory: object, overrides: list[dict[str, object]]) -> object:
+        """Build the related objects of the current post declaration."""
+        return self.builder.many(options_of(factory), overrides, self)
+
+
+class Builder:
+    """Builds the objects of one public call, recording what ``create`` must insert."""
+
+    __slots__ = ("attributes_only", "create", "created", "hooks")
+
+    def __init__(self, *, create: bool, attributes_only: bool = False) -> None:
+        self.create = create
+        self.attributes_only = attributes_only
+        #: Every object made, children after the parents they were built for.
+        self.created: list[tuple[FactoryOptions, object]] = []
+        #: post_generation hooks to run once the rows exist.
+        self.hooks: list[tuple[PostDeclaration, Row, object, object, dict[str, object]]] = []
+
+    def one(self, options: FactoryOptions, overrides: Mapping[str, object], parent: Row) -> object:
+        """A sub-object: the object itself in a build, an awaitable of it in a create."""
+        coroutine = self._first(options, overrides, parent)
+        return coroutine if self.create else run_sync(coroutine)
+
+    async def _first(self, options: FactoryOptions, overrides: Mapping[str, object], parent: Row) -> object:
+        return (await self.build(options, overrides, 1, parent))[0]
+
+    def many(
+        self, options: FactoryOptions, overrides: list[dict[str, object]], parent: Row
+    ) -> object:
+        """Related objects, one per overrides mapping."""
+        coroutine = self._each(options, overrides, parent)
+        return coroutine if self.create else run_sync(coroutine)
+
+    async def _each(
+        self, options: FactoryOptions, overrides: list[dict[str, object]], parent: Row
+    ) -> list[object]:
+        return [(await self.build(options, item, 1, parent))[0] for item in overrides]
+
+    async def build(
+        self,
+        options: FactoryOptions,
+        overrides: Mapping[str, object],
+        count: int,
+        parent: Row | None = None,
+    ) -> list[Any]:
+        """Resolve and make ``count`` objects of one factory."""
+        call = Call(options, overrides)
+        create = self.create
+        if not create and call.shape.async_field is not None:
+            raise AsyncDeclarationError(
+                options.name,
+                call.shape.async_field,
+                "is an async declaration and build() cannot await it",
+                "use `await create()` / `create_batch()`, or make the declaration a plain function",
+            )
+        first = options.hierarchy.take(count)
+        steps = call.steps
+        made: list[Any] = []
+        for index in range(count):
+            row = Row(call, first + index, parent, self)
+            values = row.values
+            try:
+                for name, value, is_declaration in steps:
+                    if name in values:
+                        continue
+                    if is_declaration:
+                        row.field = name
+                        value = value.evaluate(row)  # type: ignore[attr-defined]
+                        if type(value) is _COROUTINE:
+                            if not create:
+                                value.close()
+                                raise AsyncDeclarationError(
+                                    options.name,
+                                    name,
+                                    "returned an awaitable and build() cannot await it",
+                                    "use `await create()`, or return a plain value",
+                                )
+                            value = await value
+                    values[name] = value
+                obj = self._construct(call, row)
+                if call.post and not isinstance(obj, dict):
+                    await self._run_post(call, row, obj)
+                made.append(obj)
+            except FactoryError:
+                raise
+            except Exception as exc:
+                exc.add_note(f"while resolving {options.name}.{row.field or '<model>'}")
+                raise
+        return made
+
+    def _construct(self, call: Call, row: Row) -> Any:
+        options = call.options
+        params = options.params
+        kwargs = {k: v for k, v in row.values.items() if v is not SKIP and k not in params}
+        if self.attributes_only and row.parent is None:
+            return kwargs
+        row.field = ""
+        try:
+            obj = options.model(**kwargs)
+        except TypeError as exc:
+            raise UnknownFieldError(
+                options.name,
+                None,
+                f"{_model_name(options)}(...) refused the resolved fields ({exc})",
+                "make the declared fields match what the model accepts",
+            ) from exc
+        if self.create:
+            self.created.append((options, obj))
+        return obj
+
+    async def _run_post(self, call: Call, row: Row, obj: object) -> None:
+        # Related factories run now, so their rows join this batch's INSERTs;
+        # post_generation hooks wait until the rows exist (under create).
+        create = self.create
+        for name, declaration, extracted, kwargs in call.post:
+            row.field = name
+            if create and declaration.runs_after_persist:
+                self.hooks.append((declaration, row, obj, extracted, kwargs))
+                continue
+            result = declaration.call(row, obj, create, extracted, dict(kwargs))
+            if type(result) is _COROUTINE:
+                if not create:
+                    result.close()
+                    raise AsyncDeclarationError(
+                        call.options.name,
+                        name,
+                        "returned an awaitable and build() cannot await it",
+                        "use `await create()`, or make it a plain function",
+                    )
+                await result
+
+    async def run_hooks(self) -> None:
+        """Run the post_generation hooks recorded during a create, in order."""
+        for declaration, row, obj, extracted, kwargs in self.hooks:
+            result = declaration.call(row, obj, True, extracted, dict(kwargs))
+            if type(result) is _COROUTINE:
+                await result

@@ -1,0 +1,109 @@
+"""Which AsyncSession a create call uses, and ``use_session`` to bind one.
+
+Resolution, first that applies: the ``session=`` argument; the session bound
+by ``use_session`` (a ContextVar, so concurrent tasks never see each other's
+binding); ``Meta.session_factory``; else :class:`NoSessionError`.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar, Token
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from asyncfactories._errors import FactoryArgumentError, NoSessionError
+
+if TYPE_CHECKING:
+    from asyncfactories._options import FactoryOptions
+
+__all__ = ("bound_session", "resolve_session", "use_session")
+
+_bound: ContextVar[AsyncSession | None] = ContextVar("asyncfactories_session", default=None)
+
+
+def bound_session() -> AsyncSession | None:
+    """The session bound by the innermost ``use_session`` of this task, if any."""
+    return _bound.get()
+
+
+class use_session:  # noqa: N801 - used like a function, as contextlib's helpers are
+    """Bind ``session`` for every factory call inside the block.
+
+    Works as ``with`` and as ``async with``; the binding is per task.
+
+    Example:
+        >>> async def seed(session):
+        ...     async with use_session(session):
+        ...         await AgentFactory.create_batch(10)  # doctest: +SKIP
+    """
+
+    __slots__ = ("_tokens", "session")
+
+    def __init__(self, session: AsyncSession) -> None:
+        if not isinstance(session, AsyncSession):
+            raise FactoryArgumentError(
+                "use_session",
+                None,
+                f"got {type(session).__name__}, not an AsyncSession",
+                "pass an sqlalchemy.ext.asyncio.AsyncSession",
+            )
+        self.session = session
+        self._tokens: list[Token[AsyncSession | None]] = []
+
+    def __enter__(self) -> AsyncSession:
+        self._tokens.append(_bound.set(self.session))
+        return self.session
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        _bound.reset(self._tokens.pop())
+
+    async def __aenter__(self) -> AsyncSession:
+        return self.__enter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.__exit__(exc_type, exc, traceback)
+
+
+def resolve_session(options: FactoryOptions, session: object) -> tuple[AsyncSession, bool]:
+    """Return the session to create in, and whether the call owns it (and must commit and close it)."""
+    if session is not None:
+        if not isinstance(session, AsyncSession):
+            raise FactoryArgumentError(
+                options.name,
+                None,
+                f"session= got {type(session).__name__}, not an AsyncSession",
+                "pass an sqlalchemy.ext.asyncio.AsyncSession (a sync Session cannot be awaited)",
+            )
+        return session, False
+    bound = _bound.get()
+    if bound is not None:
+        return bound, False
+    if options.session_factory is not None:
+        made = options.session_factory()
+        if not isinstance(made, AsyncSession):
+            raise FactoryArgumentError(
+                options.name,
+                "Meta.session_factory",
+                f"returned {type(made).__name__}, not an AsyncSession",
+                "use async_sessionmaker(engine), not sessionmaker",
+            )
+        return made, True
+    raise NoSessionError(
+        options.name,
+        None,
+        "has no session to create in",
+        "pass session=..., bind one with `async with use_session(session):`, "
+        "or set Meta.session_factory = async_sessionmaker(engine)",
+    )

@@ -1,0 +1,129 @@
+"""How the objects of one mapped class become rows of its table, worked out once per mapper.
+
+The bulk path writes rows with SQLAlchemy Core, so it has to do what the ORM
+flush would: fill foreign keys from related objects, apply Python-side column
+defaults, know which columns the database fills in (server defaults,
+autoincrement keys) so they can be read back with RETURNING. This module
+derives all of that from the mapper, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Column, Table
+from sqlalchemy.orm import Mapper
+from sqlalchemy.orm.interfaces import MANYTOONE
+
+__all__ = ("TablePlan", "plan_for")
+
+_plans: dict[Mapper[Any], TablePlan] = {}
+
+
+class TablePlan:
+    """The insert recipe of one mapper."""
+
+    __slots__ = (
+        "collections",
+        "columns",
+        "defaults",
+        "field_of_column",
+        "many_to_one",
+        "mapper",
+        "orm_only",
+        "primary_key",
+        "scalars",
+        "server_side",
+        "table",
+    )
+
+    def __init__(self, mapper: Mapper[Any]) -> None:
+        self.mapper = mapper
+        table = mapper.local_table
+        self.orm_only = _needs_orm(mapper)
+        self.table: Table = table  # type: ignore[assignment]
+        #: (attribute key, column key) of every column this mapper writes.
+        self.columns: list[tuple[str, str]] = []
+        self.field_of_column: dict[str, str] = {}
+        by_column: dict[Column[Any], str] = {}
+        for prop in mapper.column_attrs:
+            column = prop.columns[0]
+            if len(prop.columns) != 1 or not isinstance(column, Column) or column.table is not table:
+                continue
+            self.columns.append((prop.key, column.key))
+            self.field_of_column[column.name] = prop.key
+            by_column[column] = prop.key
+        self.primary_key = [by_column[c] for c in mapper.primary_key if c in by_column]
+        #: Python-side defaults we can compute before the INSERT.
+        self.defaults: list[tuple[str, Callable[[], object]]] = []
+        #: Columns the database (or a context-aware default) fills in: read back.
+        self.server_side: list[tuple[str, Column[Any]]] = []
+        for column, key in by_column.items():
+            default = column.default
+            if default is not None and getattr(default, "is_scalar", False):
+                value = default.arg  # type: ignore[attr-defined]
+                self.defaults.append((key, _constant(value)))
+            elif default is not None and getattr(default, "is_callable", False) and hasattr(
+                default.arg,  # type: ignore[attr-defined]
+                "__wrapped__",  # SQLAlchemy wraps zero-argument callables; those need no context
+            ):
+                self.defaults.append((key, _no_context(default.arg)))  # type: ignore[attr-defined]
+            elif (
+                default is not None
+                or column.server_default is not None
+                or column is table.autoincrement_column
+                or column.computed is not None
+                or column.identity is not None
+            ):
+                self.server_side.append((key, column))
+        #: (relationship key, [(local attribute, remote attribute)]) of many-to-one links.
+        self.many_to_one: list[tuple[str, list[tuple[str, str]]]] = []
+        self.collections: list[str] = []
+        self.scalars: list[str] = []
+        for rel in mapper.relationships:
+            if rel.viewonly:
+                continue
+            if rel.direction is MANYTOONE:
+                pairs = []
+                for local, remote in rel.local_remote_pairs or ():
+                    if local in by_column:
+                        pairs.append((by_column[local], rel.mapper.get_property_by_column(remote).key))
+                if pairs:
+                    self.many_to_one.append((rel.key, pairs))
+            elif rel.uselist:
+                self.collections.append(rel.key)
+            else:
+                self.scalars.append(rel.key)
+
+    def __repr__(self) -> str:
+        return f"<TablePlan {self.table.name}>"
+
+
+def _constant(value: object) -> Callable[[], object]:
+    return lambda: value
+
+
+def _no_context(function: Callable[[Any], object]) -> Callable[[], object]:
+    return lambda: function(None)
+
+
+def _needs_orm(mapper: Mapper[Any]) -> bool:
+    """Whether only the ORM flush can write this mapper's objects faithfully."""
+    return bool(
+        len(mapper.tables) != 1
+        or mapper.inherits is not None
+        or mapper.polymorphic_on is not None
+        or mapper.version_id_col is not None
+        or not isinstance(mapper.local_table, Table)
+        or mapper.dispatch.before_insert
+        or mapper.dispatch.after_insert
+    )
+
+
+def plan_for(mapper: Mapper[Any]) -> TablePlan:
+    """The plan of ``mapper``, computed on first use."""
+    plan = _plans.get(mapper)
+    if plan is None:
+        plan = _plans[mapper] = TablePlan(mapper)
+    return plan
