@@ -33,7 +33,7 @@ from asyncfactories._persist import (
 )
 from asyncfactories._tableplan import TablePlan, plan_for
 
-__all__ = ("Group", "persist")
+__all__ = ("Group", "discard", "persist")
 
 _MISSING = object()
 
@@ -102,7 +102,9 @@ async def persist(
             limit = max_parameters(connection)
             for group in ordered:
                 _fill_foreign_keys(group, replaced)
-                if any(options is not None and options.get_or_create for options in group.factories):
+                if any(
+                    options is not None and options.get_or_create for options in group.factories
+                ):
                     await _reuse_existing(session, group, replaced, limit)
                 await _insert(connection, group, caller, limit)
         _attach(session, ordered, load_collections=load_collections)
@@ -163,6 +165,18 @@ async def _reuse_existing(
             keep_factories.append(group.factories[index])
     group.objects = keep_objects
     group.factories = keep_factories
+
+
+def discard(created: Sequence[tuple[FactoryOptions, Any]]) -> None:
+    """Detach the objects of a failed call from the parents they were linked to.
+
+    Building ``Member(team=team)`` appended the member to ``team.members``; if
+    the batch fails, that member must not linger there for a later flush.
+    """
+    for _, obj in created:
+        state = instance_state(obj)
+        if state.key is None:
+            _unlink(plan_for(state.mapper), obj)
 
 
 def _unlink(plan: TablePlan, obj: Any) -> None:

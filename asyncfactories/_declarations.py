@@ -15,7 +15,8 @@ import dis
 import enum
 import inspect
 import itertools
-from collections.abc import Callable, Iterable, Iterator as _Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterator as _Iterator
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from asyncfactories._errors import FactoryDefinitionError, UnknownFieldError
@@ -64,22 +65,22 @@ class Row(Protocol):
     values: dict[str, object]
 
     @property
-    def factory_name(self) -> str: ...  # noqa: D102
+    def factory_name(self) -> str: ...
 
     @property
-    def field(self) -> str: ...  # noqa: D102
+    def field(self) -> str: ...
 
     @property
-    def hierarchy(self) -> Hierarchy: ...  # noqa: D102
+    def hierarchy(self) -> Hierarchy: ...
 
     @property
-    def stub(self) -> Any: ...  # noqa: D102
+    def stub(self) -> Any: ...
 
-    def read(self, name: str) -> object: ...  # noqa: D102
+    def read(self, name: str) -> object: ...
 
-    def recurse(self, factory: object, defaults: Mapping[str, object]) -> object: ...  # noqa: D102
+    def recurse(self, factory: object, defaults: Mapping[str, object]) -> object: ...
 
-    def relate(self, factory: object, overrides: list[dict[str, object]]) -> object: ...  # noqa: D102
+    def relate(self, factory: object, overrides: list[dict[str, object]]) -> object: ...
 
 
 class Declaration:
@@ -236,7 +237,10 @@ class SelfAttribute(Declaration):
         """Refuse an empty path."""
         if not self.path:
             raise FactoryDefinitionError(
-                factory, field, f"{self!r} names no attribute", 'name one, e.g. SelfAttribute("name")'
+                factory,
+                field,
+                f"{self!r} names no attribute",
+                'name one, e.g. SelfAttribute("name")',
             )
 
     def depends_on(self) -> tuple[str, ...]:
@@ -291,9 +295,7 @@ class Iterator(Declaration):
     def evaluate(self, row: Row) -> object:
         """Return the next item."""
         if self._iterator is None:
-            self._iterator = (
-                itertools.cycle(self.iterable) if self.cycle else iter(self.iterable)
-            )
+            self._iterator = itertools.cycle(self.iterable) if self.cycle else iter(self.iterable)
         try:
             value = next(self._iterator)
         except StopIteration:
@@ -322,7 +324,10 @@ class Maybe(Declaration):
     __slots__ = ("decider", "no", "yes")
 
     def __init__(
-        self, decider: str | Declaration, yes_declaration: object = SKIP, no_declaration: object = SKIP
+        self,
+        decider: str | Declaration,
+        yes_declaration: object = SKIP,
+        no_declaration: object = SKIP,
     ) -> None:
         self.decider = decider
         self.yes = yes_declaration

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asyncfactories._bulk import persist
+from asyncfactories._bulk import discard, persist
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError, FactoryError
 from asyncfactories._options import FactoryOptions, parse_options
 from asyncfactories._resolver import Builder, check_definition, run_sync
@@ -40,7 +40,9 @@ class AsyncFactory(Generic[ModelT]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        parent = next((b.__dict__["_options"] for b in cls.__mro__[1:] if "_options" in b.__dict__), None)
+        parent = next(
+            (b.__dict__["_options"] for b in cls.__mro__[1:] if "_options" in b.__dict__), None
+        )
         options = parse_options(cls, parent, _generic_model(cls))
         if not options.abstract:
             check_definition(options)
@@ -143,11 +145,15 @@ class AsyncFactory(Generic[ModelT]):
                 # parents; give them their keys before the batch reads them.
                 await target.flush()
             builder = Builder(create=True)
-            with target.no_autoflush:
-                made: list[Any] = await builder.build(options, overrides, size)
-            replaced = await persist(
-                target, builder.created, options.name, load_collections=size == 1
-            )
+            try:
+                with target.no_autoflush:
+                    made: list[Any] = await builder.build(options, overrides, size)
+                replaced = await persist(
+                    target, builder.created, options.name, load_collections=size == 1
+                )
+            except BaseException:
+                discard(builder.created)
+                raise
             if replaced:
                 made = [replaced.get(id(obj), obj) for obj in made]
             if builder.hooks:

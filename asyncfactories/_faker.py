@@ -75,7 +75,10 @@ class Faker(Declaration):
             generator = faker_for(self.locale)
         except AttributeError:
             raise FactoryDefinitionError(
-                factory, field, f"{self!r} names an unknown locale", 'use one such as "en_US" or "de_DE"'
+                factory,
+                field,
+                f"{self!r} names an unknown locale",
+                'use one such as "en_US" or "de_DE"',
             ) from None
         method = getattr(generator, self.provider, None)
         if not callable(method) or self.provider.startswith("_"):
@@ -128,7 +131,8 @@ class Faker(Declaration):
     def _evaluate_lazy(self, row: Row) -> object:
         method = self._method or getattr(faker_for(self.locale), self.provider)
         kwargs = {
-            k: (v.evaluate(row) if isinstance(v, Declaration) else v) for k, v in self.kwargs.items()
+            k: (v.evaluate(row) if isinstance(v, Declaration) else v)
+            for k, v in self.kwargs.items()
         }
 
         def draw() -> object:

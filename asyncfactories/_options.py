@@ -56,7 +56,8 @@ class FactoryOptions:
     #: Names the model accepts, or None when that cannot be known.
     model_fields: frozenset[str] | None
     mapper: Mapper[Any] | None
-    orders: dict[tuple[object, ...], tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    #: Call shapes already worked out (see the resolver), keyed by override shape.
+    orders: dict[frozenset[tuple[str, object]], Any] = dataclasses.field(default_factory=dict)
 
     def known(self, name: str) -> bool:
         """Whether ``name`` may be given as an override."""
@@ -96,8 +97,8 @@ def _model_fields(model: Any) -> tuple[frozenset[str] | None, Mapper[Any] | None
     mapper = sa_inspect(model, raiseerr=False) if isinstance(model, type) else None
     if isinstance(mapper, Mapper):
         names = set(mapper.all_orm_descriptors.keys()) - {"__mapper__"}
-        init = model.__init__
-        if getattr(init, "__name__", "") != "_declarative_constructor":
+        init = getattr(mapper.class_manager, "original_init", None)
+        if init is not None and init is not mapper.registry.constructor:
             extra = _signature_names(init)
             if extra is None:
                 return None, mapper
@@ -192,7 +193,7 @@ def parse_options(
         model=model,
         abstract=abstract,
         persistence=str(persistence),
-        session_factory=session_factory,  # type: ignore[arg-type]
+        session_factory=session_factory,
         get_or_create=get_or_create,
         fields=fields,
         params=frozenset(params),

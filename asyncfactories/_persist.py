@@ -31,7 +31,9 @@ def max_parameters(connection: AsyncConnection) -> int:
 
 
 @asynccontextmanager
-async def atomic(session: AsyncSession, *, statements: int, rows: int) -> AsyncIterator[AsyncConnection]:
+async def atomic(
+    session: AsyncSession, *, statements: int, rows: int
+) -> AsyncIterator[AsyncConnection]:
     """Yield the session's connection inside a SAVEPOINT when one is needed."""
     connection = await session.connection()
     sqlite = connection.dialect.name == "sqlite"
@@ -74,7 +76,9 @@ def _origin(exc: DBAPIError) -> Any:
     return getattr(orig, "__cause__", None) or orig
 
 
-def translate(exc: DBAPIError, factory: str, table: Table, columns: dict[str, str]) -> PersistenceError:
+def translate(
+    exc: DBAPIError, factory: str, table: Table, columns: dict[str, str]
+) -> PersistenceError:
     """Turn a driver error from an INSERT into a :class:`PersistenceError`.
 
     ``columns`` maps column names to the model's attribute names, so the error
@@ -130,11 +134,17 @@ def translate(exc: DBAPIError, factory: str, table: Table, columns: dict[str, st
         text += f" ({message})"
     elif kind == "other":
         text += f": {message}"
-    return PersistenceError(factory, field, text, fix, table=table.name, constraint=constraint, column=column)
+    return PersistenceError(
+        factory, field, text, fix, table=table.name, constraint=constraint, column=column
+    )
 
 
 async def find_existing(
-    session: AsyncSession, model: Any, attributes: Sequence[str], keys: list[tuple[object, ...]], limit: int
+    session: AsyncSession,
+    model: Any,
+    attributes: Sequence[str],
+    keys: list[tuple[object, ...]],
+    limit: int,
 ) -> dict[tuple[object, ...], Any]:
     """Load the rows of ``model`` whose ``attributes`` match any of ``keys``."""
     found: dict[tuple[object, ...], Any] = {}

@@ -118,7 +118,11 @@ class Call:
                 )
         self.nested = nested
         self.steps = tuple(
-            (name, root[name] if from_call else value, isinstance(root[name] if from_call else value, Declaration))
+            (
+                name,
+                root[name] if from_call else value,
+                isinstance(root[name] if from_call else value, Declaration),
+            )
             for name, value, from_call in shape.order
         )
         self.lookup = {name: value for name, value, _ in self.steps}
@@ -132,8 +136,10 @@ def _model_name(options: FactoryOptions) -> str:
     return str(getattr(options.model, "__name__", options.model))
 
 
-def _shape_key(options: FactoryOptions, root: Mapping[str, object]) -> frozenset[tuple[str, object]]:
-    items = []
+def _shape_key(
+    options: FactoryOptions, root: Mapping[str, object]
+) -> frozenset[tuple[str, object]]:
+    items: list[tuple[str, object]] = []
     for key, value in root.items():
         if key in options.traits:
             items.append((key, value if isinstance(value, Declaration) else bool(value)))
@@ -147,13 +153,13 @@ def _shape_key(options: FactoryOptions, root: Mapping[str, object]) -> frozenset
 def _shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
     key = _shape_key(options, root)
     cache = options.orders
-    shape = cache.get(key)  # type: ignore[call-overload]
+    shape: Shape | None = cache.get(key)
     if shape is None:
         shape = _make_shape(options, root)
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
-        cache[key] = shape  # type: ignore[index]
-    return shape  # type: ignore[no-any-return]
+        cache[key] = shape
+    return shape
 
 
 def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
@@ -196,7 +202,7 @@ def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
         (name, None if name in from_call else declared[name], name in from_call) for name in names
     )
     async_field = next(
-        (n for n in names if isinstance(declared[n], Declaration) and declared[n].is_async),  # type: ignore[union-attr]
+        (n for n in names if getattr(declared[n], "is_async", False)),
         None,
     )
     if async_field is None:
@@ -298,7 +304,10 @@ class Row:
             value = values[name]
             if value is SKIP:
                 raise UnknownFieldError(
-                    self.factory_name, self.field, f"reads {name!r}, which a Maybe left unset", "give it a value"
+                    self.factory_name,
+                    self.field,
+                    f"reads {name!r}, which a Maybe left unset",
+                    "give it a value",
                 )
             return value
         declared = self.call.lookup.get(name, MISSING)
@@ -367,7 +376,9 @@ class Builder:
         coroutine = self._first(options, overrides, parent)
         return coroutine if self.create else run_sync(coroutine)
 
-    async def _first(self, options: FactoryOptions, overrides: Mapping[str, object], parent: Row) -> object:
+    async def _first(
+        self, options: FactoryOptions, overrides: Mapping[str, object], parent: Row
+    ) -> object:
         return (await self.build(options, overrides, 1, parent))[0]
 
     def many(

@@ -28,7 +28,7 @@ def bound_session() -> AsyncSession | None:
     return _bound.get()
 
 
-class use_session:  # noqa: N801 - used like a function, as contextlib's helpers are
+class use_session:
     """Bind ``session`` for every factory call inside the block.
 
     Works as ``with`` and as ``async with``; the binding is per task.

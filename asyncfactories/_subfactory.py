@@ -42,13 +42,19 @@ class FactoryRef:
         module_name, _, attribute = path.rpartition(".")
         if not module_name:
             raise FactoryDefinitionError(
-                owner, field, f"{path!r} is not a dotted path", 'write it as "package.module.FactoryName"'
+                owner,
+                field,
+                f"{path!r} is not a dotted path",
+                'write it as "package.module.FactoryName"',
             )
         try:
             module = importlib.import_module(module_name)
         except ImportError as exc:
             raise FactoryDefinitionError(
-                owner, field, f"cannot import {module_name!r} for {path!r} ({exc})", "check the dotted path"
+                owner,
+                field,
+                f"cannot import {module_name!r} for {path!r} ({exc})",
+                "check the dotted path",
             ) from None
         found = getattr(module, attribute, None)
         if not is_factory(found):
@@ -74,7 +80,9 @@ class FactoryRef:
 
     def __repr__(self) -> str:
         target = self.target
-        return repr(target) if isinstance(target, str) else getattr(target, "__name__", repr(target))
+        return (
+            repr(target) if isinstance(target, str) else getattr(target, "__name__", repr(target))
+        )
 
 
 class SubFactory(Declaration):
@@ -116,7 +124,9 @@ class RelatedFactory(PostDeclaration):
 
     __slots__ = ("defaults", "factory", "factory_related_name")
 
-    def __init__(self, factory: type | str, factory_related_name: str = "", **defaults: Any) -> None:
+    def __init__(
+        self, factory: type | str, factory_related_name: str = "", **defaults: Any
+    ) -> None:
         self.factory = FactoryRef(factory)
         self.factory_related_name = factory_related_name
         self.defaults: dict[str, Any] = defaults

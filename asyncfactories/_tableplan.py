@@ -40,16 +40,20 @@ class TablePlan:
 
     def __init__(self, mapper: Mapper[Any]) -> None:
         self.mapper = mapper
-        table = mapper.local_table
+        table: Any = mapper.local_table  # a Table unless orm_only (then it may be a Join)
         self.orm_only = _needs_orm(mapper)
-        self.table: Table = table  # type: ignore[assignment]
+        self.table: Table = table
         #: (attribute key, column key) of every column this mapper writes.
         self.columns: list[tuple[str, str]] = []
         self.field_of_column: dict[str, str] = {}
-        by_column: dict[Column[Any], str] = {}
+        by_column: dict[Any, str] = {}
         for prop in mapper.column_attrs:
             column = prop.columns[0]
-            if len(prop.columns) != 1 or not isinstance(column, Column) or column.table is not table:
+            if (
+                len(prop.columns) != 1
+                or not isinstance(column, Column)
+                or column.table is not table
+            ):
                 continue
             self.columns.append((prop.key, column.key))
             self.field_of_column[column.name] = prop.key
@@ -62,13 +66,17 @@ class TablePlan:
         for column, key in by_column.items():
             default = column.default
             if default is not None and getattr(default, "is_scalar", False):
-                value = default.arg  # type: ignore[attr-defined]
+                value = default.arg
                 self.defaults.append((key, _constant(value)))
-            elif default is not None and getattr(default, "is_callable", False) and hasattr(
-                default.arg,  # type: ignore[attr-defined]
-                "__wrapped__",  # SQLAlchemy wraps zero-argument callables; those need no context
+            elif (
+                default is not None
+                and getattr(default, "is_callable", False)
+                and hasattr(
+                    default.arg,
+                    "__wrapped__",  # SQLAlchemy wraps zero-argument callables; those need no context
+                )
             ):
-                self.defaults.append((key, _no_context(default.arg)))  # type: ignore[attr-defined]
+                self.defaults.append((key, _no_context(default.arg)))
             elif (
                 default is not None
                 or column.server_default is not None
@@ -88,7 +96,9 @@ class TablePlan:
                 pairs = []
                 for local, remote in rel.local_remote_pairs or ():
                     if local in by_column:
-                        pairs.append((by_column[local], rel.mapper.get_property_by_column(remote).key))
+                        pairs.append(
+                            (by_column[local], rel.mapper.get_property_by_column(remote).key)
+                        )
                 if pairs:
                     self.many_to_one.append((rel.key, pairs))
             elif rel.uselist:

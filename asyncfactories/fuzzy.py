@@ -126,7 +126,9 @@ class FuzzyChoice(BaseFuzzyAttribute):
         if choices is None:
             choices = self._choices = list(self.choices)
             if not choices:
-                raise FactoryError("FuzzyChoice", None, "has no choices", "give it at least one value")
+                raise FactoryError(
+                    "FuzzyChoice", None, "has no choices", "give it at least one value"
+                )
         value = choices[int(rng.random() * len(choices))]
         return self.getter(value) if self.getter is not None else value
 
@@ -189,7 +191,7 @@ class FuzzyFloat(BaseFuzzyAttribute):
     def fuzz(self) -> float:
         """Draw a float; rounding never leaves the bounds."""
         value = float(f"{rng.uniform(self.low, self.high):.{self.precision}g}")
-        return min(max(value, self.low), self.high)
+        return float(min(max(value, self.low), self.high))
 
     def __repr__(self) -> str:
         return f"FuzzyFloat({self.low}, {self.high})"
@@ -206,7 +208,10 @@ class FuzzyDecimal(BaseFuzzyAttribute):
     __slots__ = ("_quantum", "high", "low", "precision")
 
     def __init__(
-        self, low: float | decimal.Decimal, high: float | decimal.Decimal | None = None, precision: int = 2
+        self,
+        low: float | decimal.Decimal,
+        high: float | decimal.Decimal | None = None,
+        precision: int = 2,
     ) -> None:
         self.low, self.high = _bounds("FuzzyDecimal", low, high)
         self.precision = precision
@@ -222,7 +227,10 @@ class FuzzyDecimal(BaseFuzzyAttribute):
         """Draw a decimal."""
         value = decimal.Decimal(str(rng.uniform(float(self.low), float(self.high))))
         value = value.quantize(self._quantum)
-        return min(max(value, decimal.Decimal(self.low).quantize(self._quantum)), decimal.Decimal(self.high))
+        return min(
+            max(value, decimal.Decimal(self.low).quantize(self._quantum)),
+            decimal.Decimal(self.high),
+        )
 
     def __repr__(self) -> str:
         return f"FuzzyDecimal({self.low}, {self.high})"
@@ -239,7 +247,11 @@ class FuzzyText(BaseFuzzyAttribute):
     __slots__ = ("chars", "length", "prefix", "suffix")
 
     def __init__(
-        self, prefix: str = "", length: int = 12, suffix: str = "", chars: str = string.ascii_letters
+        self,
+        prefix: str = "",
+        length: int = 12,
+        suffix: str = "",
+        chars: str = string.ascii_letters,
     ) -> None:
         self.prefix = prefix
         self.length = length
@@ -309,7 +321,7 @@ class _FuzzyMoment(BaseFuzzyAttribute):
     ) -> None:
         self.start_dt = start_dt
         if end_dt is None:
-            end_dt = dt.datetime.now(dt.timezone.utc) if self._aware else dt.datetime.now()
+            end_dt = dt.datetime.now(dt.UTC) if self._aware else dt.datetime.now()
         self.end_dt = end_dt
         forced = {
             "year": force_year,
@@ -320,7 +332,7 @@ class _FuzzyMoment(BaseFuzzyAttribute):
             "second": force_second,
             "microsecond": force_microsecond,
         }
-        self._forced = {k: v for k, v in forced.items() if v is not None}
+        self._forced: dict[str, Any] = {k: v for k, v in forced.items() if v is not None}
 
     def problem(self) -> tuple[str, str] | None:
         """Bounds of the right kind (aware or naive) and in order."""
