@@ -20,6 +20,8 @@ import asyncfactories
 from asyncfactories.examples.agents.models import Base as AgentsBase
 from tests.models import Base as TestBase
 
+pytest_plugins = ("pytester",)
+
 BACKENDS = ("sqlite", "postgresql")
 METADATAS: tuple[MetaData, ...] = (AgentsBase.metadata, TestBase.metadata)
 

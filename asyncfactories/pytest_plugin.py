@@ -1,0 +1,360 @@
+"""pytest plugin: a rolled-back session per test, reproducible seeds, ``register()`` fixtures.
+
+Registered automatically through the ``pytest11`` entry point. A test body is
+just ``await AgentFactory.create()``::
+
+    # conftest.py / pytest.ini:  factories_metadata = myapp.models:Base
+    async def test_agent(factories_session):
+        agent = await AgentFactory.create()
+        assert agent.id is not None
+
+Fixtures:
+    factories_engine: the run's AsyncEngine, tables created once.
+    factories_session: an AsyncSession inside an outer transaction that is
+        rolled back after the test (the test's own commits become savepoints),
+        bound for every factory call.
+    factories_metadata: the MetaData to create, from ini ``factories_metadata``;
+        override it to choose the tables yourself.
+
+Async fixtures run under pytest-asyncio (strict or auto mode) or under anyio's
+plugin, whichever runs the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib
+import os
+import random
+import re
+import types
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool, StaticPool
+
+from asyncfactories._counter import all_hierarchies
+from asyncfactories._errors import FactoryArgumentError
+from asyncfactories._random import seed as reseed
+from asyncfactories._session import use_session
+
+__all__ = ("register",)
+
+_DEFAULT_URL = "sqlite+aiosqlite://"
+_SEED_KEY = pytest.StashKey[int]()
+_ANYIO_COPIES: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+
+# -- options ---------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the command-line flags and ini keys."""
+    group = parser.getgroup("asyncfactories", "asyncfactories test data")
+    group.addoption(
+        "--factories-url",
+        default=None,
+        help="database URL for factories_engine (default: ini factories_url, "
+        "env ASYNCFACTORIES_URL, else an in-memory aiosqlite database)",
+    )
+    group.addoption(
+        "--factories-seed",
+        type=int,
+        default=None,
+        help="seed for every factory's random values; a failing test's report prints the one to use",
+    )
+    parser.addini("factories_url", "database URL for factories_engine", default=None)
+    parser.addini(
+        "factories_metadata",
+        "tables to create once per run: package.module:Base (a declarative base) or :metadata",
+        default=None,
+    )
+    parser.addini("factories_seed", "seed for every factory's random values", default=None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Fix the run's seed: the flag, the ini value, the xdist controller's, or a fresh one."""
+    chosen = config.getoption("factories_seed")
+    if chosen is None and config.getini("factories_seed"):
+        chosen = int(config.getini("factories_seed"))
+    worker_input = getattr(config, "workerinput", None)
+    if chosen is None and worker_input is not None:
+        chosen = worker_input.get("asyncfactories_seed")
+    if chosen is None:
+        chosen = random.SystemRandom().randrange(1, 1_000_000)
+    config.stash[_SEED_KEY] = int(chosen)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Give every xdist worker the controller's seed."""
+    node.workerinput["asyncfactories_seed"] = node.config.stash[_SEED_KEY]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Print the run's seed in the header."""
+    return f"asyncfactories: seed={config.stash[_SEED_KEY]}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Add the seed to a failing test's report, with the flag that reproduces it."""
+    report = yield
+    if report.failed:
+        run_seed = item.config.stash[_SEED_KEY]
+        report.sections.append(
+            ("asyncfactories", f"seed={run_seed}; reproduce with --factories-seed {run_seed}")
+        )
+    return report
+
+
+def derive_test_seed(run_seed: int, nodeid: str) -> int:
+    """The seed a test starts from: derived from the run's seed and its node id.
+
+    A test therefore gets the same data whether it runs alone or in the suite.
+    """
+    digest = hashlib.sha256(f"{run_seed}:{nodeid}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+
+@pytest.fixture(autouse=True)
+def _factories_seed(request: pytest.FixtureRequest) -> None:
+    reseed(derive_test_seed(request.config.stash[_SEED_KEY], request.node.nodeid))
+
+
+# -- async fixtures under pytest-asyncio or anyio --------------------------------
+
+
+def _async_fixture(function: Callable[..., Any], **kwargs: Any) -> Any:
+    """Declare an async fixture that either async plugin can run.
+
+    pytest-asyncio (strict mode too) runs fixtures declared with
+    ``pytest_asyncio.fixture``; anyio's plugin runs plain async fixtures of a
+    test that uses ``anyio_backend``. So the fixture is declared for
+    pytest-asyncio, and :func:`pytest_fixture_setup` swaps in an unmarked copy
+    (same code) when anyio runs the test.
+    """
+    try:
+        import pytest_asyncio  # noqa: PLC0415 - optional: anyio-only projects lack it
+    except ImportError:  # pragma: no cover - anyio only
+        return pytest.fixture(function, **kwargs)
+    plain = types.FunctionType(
+        function.__code__,
+        function.__globals__,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    plain.__doc__ = function.__doc__
+    _ANYIO_COPIES[function] = plain
+    return pytest_asyncio.fixture(function, **kwargs)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> Any:
+    """Give anyio the unmarked copy of our async fixtures when it runs the test."""
+    plain = _ANYIO_COPIES.get(fixturedef.func)
+    if plain is None or "anyio_backend" not in request.fixturenames:
+        return (yield)
+    original = fixturedef.func
+    fixturedef.func = plain
+    try:
+        return (yield)
+    finally:
+        fixturedef.func = original
+
+
+# -- the database ------------------------------------------------------------------
+
+
+def _url(config: pytest.Config) -> str:
+    return str(
+        config.getoption("factories_url")
+        or config.getini("factories_url")
+        or os.environ.get("ASYNCFACTORIES_URL")
+        or _DEFAULT_URL
+    )
+
+
+def _load_metadata(spec: str) -> MetaData:
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise FactoryArgumentError(
+            "pytest plugin",
+            "factories_metadata",
+            f"is {spec!r}",
+            "write it as package.module:Base or package.module:metadata",
+        )
+    target: Any = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        target = getattr(target, part)
+    metadata = getattr(target, "metadata", target)
+    if not isinstance(metadata, MetaData):
+        raise FactoryArgumentError(
+            "pytest plugin",
+            "factories_metadata",
+            f"{spec!r} is neither a declarative base nor a MetaData",
+            "point it at the declarative base class or its metadata",
+        )
+    return metadata
+
+
+@pytest.fixture(scope="session")
+def factories_metadata(pytestconfig: pytest.Config) -> MetaData | None:
+    """The tables to create once per run (ini ``factories_metadata``); override to choose."""
+    spec = pytestconfig.getini("factories_metadata")
+    return _load_metadata(str(spec)) if spec else None
+
+
+def _worker_url(url: URL, worker: str) -> URL:
+    return url.set(database=f"{url.database or 'postgres'}_{re.sub(r'[^a-z0-9_]', '_', worker.lower())}")
+
+
+def _run(coroutine: Any) -> Any:
+    # Session-wide setup runs on a loop of its own: tests may each have theirs.
+    return asyncio.run(coroutine)
+
+
+async def _admin(url: URL, sql: str) -> None:
+    engine = create_async_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql(sql)
+    finally:
+        await engine.dispose()
+
+
+def _engine_for(url: URL) -> AsyncEngine:
+    if url.get_backend_name() == "sqlite":
+        memory = url.database in (None, "", ":memory:")
+        engine = create_async_engine(url, poolclass=StaticPool if memory else NullPool)
+        _sqlite_savepoints(engine)
+        return engine
+    # Drivers such as asyncpg tie a connection to the loop that opened it, and a
+    # test may run on a loop of its own: each test opens its connection.
+    return create_async_engine(url, poolclass=NullPool)
+
+
+def _sqlite_savepoints(engine: AsyncEngine) -> None:
+    """SQLAlchemy's documented recipe: let SQLAlchemy, not pysqlite, emit BEGIN."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _: object) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture(scope="session")
+def factories_engine(
+    pytestconfig: pytest.Config, factories_metadata: MetaData | None
+) -> Iterator[AsyncEngine]:
+    """The run's AsyncEngine, with the ``factories_metadata`` tables created once.
+
+    Under pytest-xdist each worker gets a database of its own on a server
+    (created and dropped here); an in-memory SQLite database is per process anyway.
+    """
+    url = make_url(_url(pytestconfig))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    server = url.get_backend_name() != "sqlite"
+    own_database = server and worker is not None
+    if own_database:
+        assert worker is not None
+        url = _worker_url(url, worker)
+        _run(_admin(url, f'DROP DATABASE IF EXISTS "{url.database}"'))
+        _run(_admin(url, f'CREATE DATABASE "{url.database}"'))
+    engine = _engine_for(url)
+    if factories_metadata is not None:
+        _run(_create_tables(engine, factories_metadata))
+    yield engine
+    if factories_metadata is not None and server and not own_database:
+        _run(_drop_tables(engine, factories_metadata))
+    _run(engine.dispose())
+    if own_database:
+        _run(_admin(url, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+
+
+async def _create_tables(engine: AsyncEngine, metadata: MetaData) -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+
+
+async def _drop_tables(engine: AsyncEngine, metadata: MetaData) -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.drop_all)
+
+
+async def _factories_session(factories_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """An AsyncSession whose work is rolled back after the test, bound for factories.
+
+    The test's own ``commit()`` calls release savepoints inside the outer
+    transaction, so even a test that commits leaves nothing behind. Sequences
+    restart, so a test makes the same data alone or in the suite.
+    """
+    for hierarchy in all_hierarchies():
+        hierarchy.reset()
+    async with factories_engine.connect() as connection:
+        transaction = await connection.begin()
+        session = AsyncSession(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        try:
+            with use_session(session):
+                yield session
+        finally:
+            await session.close()
+            if transaction.is_active:
+                await transaction.rollback()
+
+
+factories_session = _async_fixture(_factories_session, name="factories_session")
+
+
+# -- register() ----------------------------------------------------------------------
+
+
+def _snake(name: str) -> str:
+    name = name.removesuffix("Factory")
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def register(factory: type, name: str | None = None) -> tuple[Any, Any]:
+    """Make the ``<model>_factory`` and ``<model>`` fixtures of ``factory``.
+
+    Assign the result at module level (in a test module or conftest.py), so
+    pytest finds the fixtures; the names follow pytest-factoryboy::
+
+        blog_post_factory, blog_post = register(BlogPostFactory)
+        admin, = register(AdminFactory, "admin")[1:]   # a custom instance name
+
+    ``<model>_factory`` is the factory class; ``<model>`` an object created in
+    ``factories_session``.
+    """
+    options = getattr(factory, "_options", None)
+    if options is None:
+        raise FactoryArgumentError(
+            "register", None, f"got {factory!r}, not a factory class", "pass an AsyncFactory subclass"
+        )
+    base = _snake(factory.__name__)
+    instance_name = name or base
+
+    def factory_fixture() -> type:
+        return factory
+
+    async def instance_fixture(factories_session: AsyncSession) -> Any:
+        return await factory.create(session=factories_session)  # type: ignore[attr-defined]
+
+    factory_fixture.__doc__ = f"The {factory.__name__} class."
+    instance_fixture.__doc__ = f"A {factory.__name__} object created in factories_session."
+    return (
+        pytest.fixture(name=f"{base}_factory")(factory_fixture),
+        _async_fixture(instance_fixture, name=instance_name),
+    )
