@@ -38,6 +38,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool, StaticPool
 
+try:
+    import pytest_asyncio
+except ImportError:  # pragma: no cover - projects that use only anyio's plugin
+    pytest_asyncio = None  # type: ignore[assignment]  # checked before every use
+
 from asyncfactories._counter import all_hierarchies
 from asyncfactories._errors import FactoryArgumentError
 from asyncfactories._random import seed as reseed
@@ -122,7 +127,6 @@ def derive_test_seed(run_seed: int, nodeid: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-
 @pytest.fixture(autouse=True)
 def _factories_seed(request: pytest.FixtureRequest) -> None:
     reseed(derive_test_seed(request.config.stash[_SEED_KEY], request.node.nodeid))
@@ -140,9 +144,7 @@ def _async_fixture(function: Callable[..., Any], **kwargs: Any) -> Any:
     pytest-asyncio, and :func:`pytest_fixture_setup` swaps in an unmarked copy
     (same code) when anyio runs the test.
     """
-    try:
-        import pytest_asyncio  # noqa: PLC0415 - optional: anyio-only projects lack it
-    except ImportError:  # pragma: no cover - anyio only
+    if pytest_asyncio is None:  # pragma: no cover - anyio only
         return pytest.fixture(function, **kwargs)
     plain = types.FunctionType(
         function.__code__,
@@ -213,7 +215,9 @@ def factories_metadata(pytestconfig: pytest.Config) -> MetaData | None:
 
 
 def _worker_url(url: URL, worker: str) -> URL:
-    return url.set(database=f"{url.database or 'postgres'}_{re.sub(r'[^a-z0-9_]', '_', worker.lower())}")
+    return url.set(
+        database=f"{url.database or 'postgres'}_{re.sub(r'[^a-z0-9_]', '_', worker.lower())}"
+    )
 
 
 def _run(coroutine: Any) -> Any:
@@ -222,7 +226,9 @@ def _run(coroutine: Any) -> Any:
 
 
 async def _admin(url: URL, sql: str) -> None:
-    engine = create_async_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    engine = create_async_engine(
+        url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
     try:
         async with engine.connect() as connection:
             await connection.exec_driver_sql(sql)
@@ -341,7 +347,10 @@ def register(factory: type, name: str | None = None) -> tuple[Any, Any]:
     options = getattr(factory, "_options", None)
     if options is None:
         raise FactoryArgumentError(
-            "register", None, f"got {factory!r}, not a factory class", "pass an AsyncFactory subclass"
+            "register",
+            None,
+            f"got {factory!r}, not a factory class",
+            "pass an AsyncFactory subclass",
         )
     base = _snake(factory.__name__)
     instance_name = name or base

@@ -97,7 +97,7 @@ def test_thousand_committing_tests_leak_no_row_on_postgresql(project: pytest.Pyt
 def test_url_comes_from_ini_or_environment(
     project: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """ini factories_url and ASYNCFACTORIES_URL choose the database."""
+    """The ini key factories_url and the env ASYNCFACTORIES_URL choose the database."""
     db_file = tmp_path_factory.mktemp("db") / "ini.sqlite3"
     project.makepyfile(
         test_url="""
