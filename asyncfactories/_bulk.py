@@ -33,7 +33,7 @@ from asyncfactories._persist import (
 )
 from asyncfactories._tableplan import TablePlan, plan_for
 
-__all__ = ("Group", "discard", "persist")
+__all__ = ("Group", "discard", "fill_foreign_keys", "insert_group", "order_groups", "persist")
 
 _MISSING = object()
 
@@ -89,29 +89,35 @@ async def persist(
     """
     if not created:
         return {}
-    groups = _group(created)
-    if any(group.plan.orm_only for group in groups.values()):
-        await _persist_with_orm(session, groups, caller)
+    ordered = order_groups(created)
+    if any(group.plan.orm_only for group in ordered):
+        await _persist_with_orm(session, ordered, caller)
         return {}
-    by_table = {group.plan.table: group for group in groups.values()}
-    ordered = [by_table[table] for table in sort_tables(by_table)]
     rows = sum(len(group.objects) for group in ordered)
     replaced: dict[int, Any] = {}
     with session.no_autoflush:
         async with atomic(session, statements=len(ordered), rows=rows) as connection:
             limit = max_parameters(connection)
             for group in ordered:
-                _fill_foreign_keys(group, replaced)
+                fill_foreign_keys(group, replaced)
                 if any(
                     options is not None and options.get_or_create for options in group.factories
                 ):
                     await _reuse_existing(session, group, replaced, limit)
-                await _insert(connection, group, caller, limit)
+                await insert_group(connection, group, caller, limit, read_back=True)
         _attach(session, ordered, load_collections=load_collections)
     return replaced
 
 
-def _fill_foreign_keys(group: Group, replaced: dict[int, Any]) -> None:
+def order_groups(created: Sequence[tuple[FactoryOptions | None, Any]]) -> list[Group]:
+    """Group the objects of a call by table, parents' tables first."""
+    groups = _group(created)
+    by_table = {group.plan.table: group for group in groups.values()}
+    return [by_table[table] for table in sort_tables(by_table)]
+
+
+def fill_foreign_keys(group: Group, replaced: dict[int, Any]) -> None:
+    """Copy each related object's key into the foreign-key columns of the group's objects."""
     for key, pairs in group.plan.many_to_one:
         for obj in group.objects:
             values = obj.__dict__
@@ -127,7 +133,8 @@ def _fill_foreign_keys(group: Group, replaced: dict[int, Any]) -> None:
                 values[local] = getattr(parent, remote) if value is _MISSING else value
 
 
-def _apply_defaults(group: Group) -> None:
+def apply_defaults(group: Group) -> None:
+    """Fill in the Python-side column defaults the objects do not set."""
     for key, default in group.plan.defaults:
         for obj in group.objects:
             values = obj.__dict__
@@ -139,7 +146,7 @@ async def _reuse_existing(
     session: AsyncSession, group: Group, replaced: dict[int, Any], limit: int
 ) -> None:
     """get_or_create: swap objects whose key already has a row (or an earlier twin in the batch)."""
-    _apply_defaults(group)
+    apply_defaults(group)
     keep_objects: list[Any] = []
     keep_factories: list[FactoryOptions | None] = []
     by_keys: dict[tuple[str, ...], list[int]] = {}
@@ -187,12 +194,20 @@ def _unlink(plan: TablePlan, obj: Any) -> None:
             setattr(obj, key, None)
 
 
-async def _insert(connection: AsyncConnection, group: Group, caller: str, limit: int) -> None:
+async def insert_group(
+    connection: AsyncConnection, group: Group, caller: str, limit: int, *, read_back: bool
+) -> None:
+    """INSERT the group's rows: one executemany per set of keys.
+
+    ``read_back`` fetches every column the database fills in (server defaults);
+    without it only keys the database generates are read, which is all a load
+    needs to point children at their parents.
+    """
     objects = group.objects
     if not objects:
         return
     plan = group.plan
-    _apply_defaults(group)
+    apply_defaults(group)
     columns = plan.columns
     rows = [
         {column: values[key] for key, column in columns if key in values}
@@ -201,7 +216,7 @@ async def _insert(connection: AsyncConnection, group: Group, caller: str, limit:
     factory = next((o.name for o in group.factories if o is not None), caller)
     first = rows[0].keys()
     if all(row.keys() == first for row in rows):
-        await _insert_rows(connection, plan, objects, rows, factory, limit)
+        await _insert_rows(connection, plan, objects, rows, factory, limit, read_back)
         return
     # executemany needs one set of keys; a Maybe that skipped a field makes another.
     by_keys: dict[frozenset[str], list[int]] = {}
@@ -209,7 +224,8 @@ async def _insert(connection: AsyncConnection, group: Group, caller: str, limit:
         by_keys.setdefault(frozenset(row), []).append(index)
     for indexes in by_keys.values():
         chosen = [objects[i] for i in indexes]
-        await _insert_rows(connection, plan, chosen, [rows[i] for i in indexes], factory, limit)
+        chosen_rows = [rows[i] for i in indexes]
+        await _insert_rows(connection, plan, chosen, chosen_rows, factory, limit, read_back)
 
 
 async def _insert_rows(
@@ -219,9 +235,14 @@ async def _insert_rows(
     rows: list[dict[str, Any]],
     factory: str,
     limit: int,
+    everything: bool,
 ) -> None:
     keys = rows[0].keys()
-    read_back = [(key, column) for key, column in plan.server_side if column.key not in keys]
+    read_back = [
+        (key, column)
+        for key, column in plan.server_side
+        if column.key not in keys and (everything or key in plan.primary_key)
+    ]
     try:
         if read_back:
             statement = insert(plan.table).returning(
@@ -240,6 +261,8 @@ async def _insert_rows(
             await connection.execute(insert(plan.table), rows)
     except DBAPIError as exc:
         raise translate(exc, factory, plan.table, plan.field_of_column) from exc
+    if not everything:
+        return
     # Columns left out and not read back are NULL in the row: say so, rather
     # than leave them to a lazy load that an async session cannot do.
     read = {key for key, _ in read_back}
@@ -283,15 +306,13 @@ def _attach(session: AsyncSession, groups: Sequence[Group], *, load_collections:
             register(state)
 
 
-async def _persist_with_orm(
-    session: AsyncSession, groups: dict[Mapper[Any], Group], caller: str
-) -> None:
-    objects = [obj for group in groups.values() for obj in group.objects]
+async def _persist_with_orm(session: AsyncSession, groups: list[Group], caller: str) -> None:
+    objects = [obj for group in groups for obj in group.objects]
     await ensure_transaction(await session.connection())
     try:
         async with session.begin_nested():
             session.add_all(objects)
     except DBAPIError as exc:
-        group = next(iter(groups.values()))
+        group = groups[0]
         factory = next((o.name for o in group.factories if o is not None), caller)
         raise translate(exc, factory, group.plan.table, group.plan.field_of_column) from exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
-__all__ = ("UNIQUE_MEMORY", "Hierarchy", "UniqueValues", "all_hierarchies")
+__all__ = ("UNIQUE_MEMORY", "Hierarchy", "UniqueValues", "all_hierarchies", "set_slice")
 
 UNIQUE_MEMORY = 100_000
 """How many natural values a unique field remembers before it switches to suffixes.
@@ -19,6 +19,21 @@ Past this point every value carries its row's sequence number, which is unique
 by construction, so memory stays flat however many rows a load makes."""
 
 _RETRIES = 4
+
+# The slice of every sequence this process hands out: numbers index, index +
+# count, index + 2*count... Parallel loads give each worker (or machine) its own
+# residue class, so no sequence number, and no value made unique with one,
+# can meet another worker's, whatever the ratio of parents to children.
+_slice = [0, 1]
+
+
+def set_slice(index: int, count: int) -> None:
+    """Make this process hand out only sequence numbers ``index (mod count)``.
+
+    With more than one slice, unique values always carry their sequence number:
+    natural values could meet those of another process.
+    """
+    _slice[0], _slice[1] = index, count
 
 
 class UniqueValues:
@@ -38,7 +53,7 @@ class UniqueValues:
         form that stays valid for its kind: ``ann+12@example.org``, ``ann_12``.
         """
         seen = self._seen
-        if not self.suffix_only:
+        if not self.suffix_only and _slice[1] == 1:
             for _ in range(_RETRIES):
                 if value not in seen:
                     seen.add(value)
@@ -84,11 +99,12 @@ class Hierarchy:
         self._unique: dict[str, UniqueValues] = {}
         _hierarchies.add(self)
 
-    def take(self, count: int) -> int:
-        """Reserve ``count`` consecutive sequence numbers; return the first."""
+    def take(self, count: int) -> tuple[int, int]:
+        """Reserve ``count`` sequence numbers; return the first and the step between them."""
         first = self.next
         self.next = first + count
-        return first
+        index, slices = _slice
+        return index + slices * first, slices
 
     def unique(self, field: str) -> UniqueValues:
         """Return the unique-value memory of ``field``."""

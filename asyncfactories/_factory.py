@@ -9,15 +9,19 @@ on the class, so concurrent tasks creating through one factory never meet.
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from asyncfactories._bulk import discard, persist
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError, FactoryError
+from asyncfactories._load import DEFAULT_CHUNK_SIZE, check_load_arguments, load_rows
 from asyncfactories._options import FactoryOptions, parse_options
+from asyncfactories._progress import reporter
 from asyncfactories._resolver import Builder, check_definition, run_sync
 from asyncfactories._session import resolve_session
+from asyncfactories._workers import base_seed, check_shard, enter_slice, load_in_workers, shares
 
 __all__ = ("AsyncFactory",)
 
@@ -129,13 +133,7 @@ class AsyncFactory(Generic[ModelT]):
     ) -> list[ModelT]:
         options = cls._usable("create")
         _check_count(options, size, "create_batch")
-        if options.mapper is None:
-            raise FactoryDefinitionError(
-                options.name,
-                "Meta.model",
-                f"{options.model!r} is not a SQLAlchemy-mapped class, so it cannot be inserted",
-                "use build() for plain classes, or map the model with SQLAlchemy",
-            )
+        cls._require_mapped(options)
         if size == 0:
             return []
         target, owned = resolve_session(options, session)
@@ -168,6 +166,81 @@ class AsyncFactory(Generic[ModelT]):
                 await target.close()
         return made
 
+    @classmethod
+    async def load(
+        cls,
+        n: int,
+        *,
+        session: AsyncSession | None = None,
+        engine: AsyncEngine | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        progress: bool | Callable[[int], object] | None = None,
+        workers: int = 1,
+        shard: tuple[int, int] | None = None,
+        **overrides: Any,
+    ) -> int:
+        """Stream ``n`` rows into the database in chunks; return how many were committed.
+
+        Each chunk is one transaction; memory stays flat whatever ``n`` is,
+        and on PostgreSQL rows go through COPY. ``progress`` is a callable of
+        the committed count, or ``True`` for a progress bar. ``workers=W``
+        runs W processes (needs ``engine=``); ``shard=(i, N)`` loads the i-th
+        of N disjoint shares of ``n``, so N machines can fill one server.
+        Interrupted, it raises :class:`LoadInterruptedError` with ``committed``.
+
+        Example:
+            >>> await UserFactory.load(1_000_000, engine=engine, progress=True)  # doctest: +SKIP
+            1000000
+        """
+        options = cls._usable("load")
+        cls._require_mapped(options)
+        check_load_arguments(options, n, chunk_size)
+        index, shard_count = check_shard(options.name, shard, workers)
+        share = shares(n, shard_count)[index]
+        report = reporter(progress, share, f"{options.name}.load")
+        if workers > 1:
+            if not isinstance(engine, AsyncEngine):
+                raise FactoryArgumentError(
+                    options.name,
+                    None,
+                    "load(workers=...) needs engine=",
+                    "pass engine=create_async_engine(url): each worker opens its own connections",
+                )
+            path = f"{cls.__module__}:{cls.__qualname__}"
+            if "<locals>" in path:
+                raise FactoryArgumentError(
+                    options.name,
+                    None,
+                    "load(workers=...) needs a factory other processes can import",
+                    "define the factory at module level",
+                )
+            try:
+                return await load_in_workers(
+                    options.name,
+                    path,
+                    engine.url.render_as_string(hide_password=False),
+                    share,
+                    workers=workers,
+                    shard=(index, shard_count),
+                    chunk_size=chunk_size,
+                    reporter=report,
+                    overrides=overrides,
+                )
+            finally:
+                if report is not None:
+                    report.close()
+        if shard_count > 1:
+            enter_slice(index, shard_count, base_seed())
+        return await load_rows(
+            options,
+            share,
+            session=session,
+            engine=engine,
+            chunk_size=chunk_size,
+            reporter=report,
+            overrides=overrides,
+        )
+
     # -- sequences --------------------------------------------------------------
 
     @classmethod
@@ -178,6 +251,16 @@ class AsyncFactory(Generic[ModelT]):
             >>> AgentFactory.reset_sequence()  # doctest: +SKIP
         """
         cls._usable("reset_sequence").hierarchy.reset(value)
+
+    @staticmethod
+    def _require_mapped(options: FactoryOptions) -> None:
+        if options.mapper is None:
+            raise FactoryDefinitionError(
+                options.name,
+                "Meta.model",
+                f"{options.model!r} is not a SQLAlchemy-mapped class, so it cannot be inserted",
+                "use build() for plain classes, or map the model with SQLAlchemy",
+            )
 
     @classmethod
     def _usable(cls, what: str) -> FactoryOptions:

@@ -71,21 +71,24 @@ async def ensure_transaction(connection: AsyncConnection) -> None:
         await connection.exec_driver_sql("BEGIN")
 
 
-def _origin(exc: DBAPIError) -> Any:
-    orig = exc.orig
-    return getattr(orig, "__cause__", None) or orig
+def _origin(exc: BaseException) -> Any:
+    if isinstance(exc, DBAPIError):
+        orig = exc.orig
+        return getattr(orig, "__cause__", None) or orig
+    return exc
 
 
 def translate(
-    exc: DBAPIError, factory: str, table: Table, columns: dict[str, str]
+    exc: BaseException, factory: str, table: Table, columns: dict[str, str]
 ) -> PersistenceError:
-    """Turn a driver error from an INSERT into a :class:`PersistenceError`.
+    """Turn a driver error from an INSERT (or a COPY) into a :class:`PersistenceError`.
 
     ``columns`` maps column names to the model's attribute names, so the error
     names the field as the factory declares it.
     """
     origin = _origin(exc)
-    message = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if exc.orig else str(exc)
+    source = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    message = (str(source).strip().splitlines() or [type(source).__name__])[0]
     constraint = getattr(origin, "constraint_name", None)
     column = getattr(origin, "column_name", None)
     detail = getattr(origin, "detail", None)

@@ -410,11 +410,11 @@ class Builder:
                 "is an async declaration and build() cannot await it",
                 "use `await create()` / `create_batch()`, or make the declaration a plain function",
             )
-        first = options.hierarchy.take(count)
+        first, step = options.hierarchy.take(count)
         steps = call.steps
         made: list[Any] = []
         for index in range(count):
-            row = Row(call, first + index, parent, self)
+            row = Row(call, first + step * index, parent, self)
             values = row.values
             try:
                 for name, value, is_declaration in steps:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -64,6 +65,33 @@ def backend(request: pytest.FixtureRequest) -> str:
 async def engine(backend: str) -> AsyncIterator[AsyncEngine]:
     """An engine with every test table created fresh, dropped afterwards."""
     engine = make_engine(backend)
+    async with engine.begin() as connection:
+        for metadata in METADATAS:
+            await connection.run_sync(metadata.drop_all)
+            await connection.run_sync(metadata.create_all)
+    yield engine
+    async with engine.begin() as connection:
+        for metadata in METADATAS:
+            await connection.run_sync(metadata.drop_all)
+    await engine.dispose()
+
+
+@pytest.fixture(params=("sqlite-file", "postgresql"))
+def durable_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database that outlives one connection: a SQLite file, or the PostgreSQL server.
+
+    For tests where connections are cancelled, killed or opened by other processes,
+    which an in-memory SQLite database (one shared connection) cannot survive.
+    """
+    if request.param == "postgresql":
+        return postgres_url()
+    return f"sqlite+aiosqlite:///{tmp_path / 'durable.sqlite3'}"
+
+
+@pytest_asyncio.fixture
+async def durable_engine(durable_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on ``durable_url`` with every test table created fresh."""
+    engine = create_async_engine(durable_url)
     async with engine.begin() as connection:
         for metadata in METADATAS:
             await connection.run_sync(metadata.drop_all)

@@ -117,7 +117,7 @@ async def test_a_large_batch_splits_only_at_the_parameter_limit(
 async def test_integer_keys_are_written_back_in_order(session: AsyncSession) -> None:
     """Autoincrement keys come back to the right objects, and children point at them."""
     members = await MemberFactory.create_batch(50, session=session)
-    rows = dict(await session.execute(select(Member.email, Member.team_id)))
+    rows = dict((await session.execute(select(Member.email, Member.team_id))).all())
     assert {m.email: m.team.id for m in members} == rows
     assert all(m.team_id == m.team.id for m in members)
 

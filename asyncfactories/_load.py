@@ -1,0 +1,145 @@
+"""load(): stream rows in chunks, one transaction each, with flat memory.
+
+Every chunk is built by the same resolver as create_batch (so every invariant
+of a factory holds), written table by table (COPY on PostgreSQL through
+asyncpg, executemany elsewhere), committed, and dropped: nothing is attached to
+a session and nothing outlives its chunk. Interrupted, load() says how many
+rows were committed; the chunk that failed leaves nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from asyncfactories._bulk import fill_foreign_keys, insert_group, order_groups
+from asyncfactories._copy import copy_group, copy_supported
+from asyncfactories._errors import (
+    FactoryArgumentError,
+    FactoryDefinitionError,
+    FactoryError,
+    LoadInterruptedError,
+)
+from asyncfactories._options import FactoryOptions
+from asyncfactories._persist import max_parameters
+from asyncfactories._progress import Reporter
+from asyncfactories._resolver import Builder
+from asyncfactories._session import resolve_session
+
+__all__ = ("DEFAULT_CHUNK_SIZE", "check_load_arguments", "load_rows")
+
+DEFAULT_CHUNK_SIZE = 10_000
+
+
+def check_load_arguments(options: FactoryOptions, count: object, chunk_size: object) -> None:
+    """Refuse counts and chunk sizes that cannot work, before any work starts."""
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise FactoryArgumentError(
+            options.name, None, f"load() got n={count!r}", "pass a whole number of 0 or more"
+        )
+    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
+        raise FactoryArgumentError(
+            options.name,
+            None,
+            f"load() got chunk_size={chunk_size!r}",
+            "pass a whole number of 1 or more",
+        )
+    hooks = [name for name, post in options.post.items() if post.runs_after_persist]
+    if hooks:
+        raise FactoryDefinitionError(
+            options.name,
+            hooks[0],
+            "is a post_generation hook, and load() keeps no objects for it to change",
+            "make related rows with RelatedFactory, or use create_batch()",
+        )
+
+
+@asynccontextmanager
+async def _chunk_transaction(
+    engine: AsyncEngine | None, session: AsyncSession | None
+) -> AsyncIterator[AsyncConnection]:
+    if engine is not None:
+        async with engine.begin() as connection:
+            yield connection
+        return
+    assert session is not None
+    try:
+        yield await session.connection()
+    except BaseException:
+        await session.rollback()
+        raise
+    await session.commit()
+
+
+async def _write_chunk(
+    connection: AsyncConnection, created: list[tuple[FactoryOptions, Any]], caller: str
+) -> None:
+    groups = order_groups(created)
+    if any(group.plan.orm_only for group in groups):
+        async with AsyncSession(bind=connection) as orm:
+            orm.add_all([obj for group in groups for obj in group.objects])
+            await orm.flush()
+        return
+    limit = max_parameters(connection)
+    use_copy = copy_supported(connection)
+    for group in groups:
+        fill_foreign_keys(group, {})
+        if use_copy and await copy_group(connection, group, caller):
+            continue
+        await insert_group(connection, group, caller, limit, read_back=False)
+
+
+async def load_rows(
+    options: FactoryOptions,
+    count: int,
+    *,
+    session: AsyncSession | None,
+    engine: AsyncEngine | None,
+    chunk_size: int,
+    reporter: Reporter | None,
+    overrides: Mapping[str, Any],
+) -> int:
+    """Load ``count`` objects of ``options``' factory; return how many were committed."""
+    owned = False
+    if engine is None:
+        session, owned = resolve_session(options, session)
+    elif session is not None:
+        raise FactoryArgumentError(
+            options.name, None, "load() got both session= and engine=", "pass one of them"
+        )
+    elif not isinstance(engine, AsyncEngine):
+        raise FactoryArgumentError(
+            options.name,
+            None,
+            f"engine= got {type(engine).__name__}, not an AsyncEngine",
+            "pass an engine from sqlalchemy.ext.asyncio.create_async_engine",
+        )
+    committed = 0
+    try:
+        while committed < count:
+            size = min(chunk_size, count - committed)
+            builder = Builder(create=True)
+            await builder.build(options, overrides, size)
+            async with _chunk_transaction(engine, session) as connection:
+                await _write_chunk(connection, builder.created, options.name)
+            del builder
+            committed += size
+            if reporter is not None:
+                reporter.update(committed)
+    except (asyncio.CancelledError, KeyboardInterrupt) as exc:
+        exc.add_note(f"asyncfactories: {options.name}.load() committed {committed} of {count} rows")
+        exc.committed = committed  # type: ignore[union-attr]
+        raise
+    except Exception as exc:
+        reason = str(exc) if isinstance(exc, FactoryError) else f"{type(exc).__name__}: {exc}"
+        raise LoadInterruptedError(options.name, committed, count, reason) from exc
+    finally:
+        if owned and session is not None:
+            await session.close()
+        if reporter is not None:
+            reporter.close()
+    return committed
