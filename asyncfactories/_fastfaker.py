@@ -1,0 +1,128 @@
+"""Compiled fast path for the Faker providers factories use most.
+
+Faker rebuilds weighted tables and re-parses format strings on every call
+(``first_name`` walks a 700-entry weight table, ``email`` parses two formats
+and transliterates the result). :func:`compile_fast` turns
+``provider(**kwargs)`` for a locale into a closure once: the same locale data,
+read from Faker's provider instances, with cumulative weights and parsed
+formats prepared up front, drawing from :data:`asyncfactories._random.rng` so
+that :func:`asyncfactories._random.seed` reproduces it.
+
+A provider, locale or argument mix without a faithful compiled form yields
+``None`` and the caller uses Faker itself. Compiled forms are keyed by the Faker
+function they reproduce, so a locale that overrides a method with its own logic
+falls back automatically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+
+from faker.generator import Generator
+from faker.providers import BaseProvider
+
+from asyncfactories import (
+    _fastfaker_dates,  # noqa: F401  (registers builders)
+    _fastfaker_internet,  # noqa: F401  (registers builders)
+    _fastfaker_lorem,  # noqa: F401  (registers builders)
+    _fastfaker_values,  # noqa: F401  (registers builders)
+)
+from asyncfactories._fastfaker_nodes import VALUE_BUILDERS
+from asyncfactories._fastfaker_text import Resolver
+from asyncfactories._random import DEFAULT_LOCALE, faker_for
+
+__all__ = ("compile_fast", "fast_path_enabled", "set_fast_path")
+
+Draw = Callable[[], object]
+
+_enabled = True
+_MAX_CACHED = 4096
+_compiled: dict[Hashable, Draw | None] = {}
+_resolvers: dict[str, Resolver] = {}
+
+
+def set_fast_path(enabled: bool) -> None:
+    """Switch the compiled fast path on or off for every provider (default on).
+
+    Example:
+        >>> set_fast_path(False)
+        >>> compile_fast("first_name", "en_US", {}) is None
+        True
+        >>> set_fast_path(True)
+
+    """
+    global _enabled
+    _enabled = bool(enabled)
+
+
+def fast_path_enabled() -> bool:
+    """Return whether :func:`compile_fast` currently compiles anything."""
+    return _enabled
+
+
+def compile_fast(
+    provider: str, locale: str, kwargs: Mapping[str, object]
+) -> Callable[[], object] | None:
+    """Return a zero-argument callable drawing ``provider(**kwargs)`` for ``locale``, or ``None``.
+
+    ``None`` means there is no fast path for that combination (unknown provider,
+    unsupported keyword arguments, or a locale whose data or formats are not
+    modelled faithfully); the caller then falls back to Faker.
+
+    Example:
+        >>> draw = compile_fast("first_name", "en_US", {})
+        >>> isinstance(draw(), str)
+        True
+
+    """
+    if not _enabled:
+        return None
+    locale = locale or DEFAULT_LOCALE
+    key = _cache_key(provider, locale, kwargs)
+    if key is not None and key in _compiled:
+        return _compiled[key]
+    draw = _compile(provider, locale, kwargs)
+    if key is not None:
+        if len(_compiled) >= _MAX_CACHED:
+            _compiled.clear()
+        _compiled[key] = draw
+    return draw
+
+
+def _cache_key(provider: str, locale: str, kwargs: Mapping[str, object]) -> Hashable | None:
+    # The value's type is part of the key: 1 == True, but pyint(step=True) is not pyint(step=1).
+    key = (provider, locale, tuple((k, type(v), v) for k, v in sorted(kwargs.items(), key=_first)))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _first(item: tuple[str, object]) -> str:
+    return item[0]
+
+
+def _compile(provider: str, locale: str, kwargs: Mapping[str, object]) -> Draw | None:
+    if provider.startswith("_"):
+        return None
+    try:
+        generator = faker_for(locale)
+    except AttributeError:  # Faker's answer to an unknown locale
+        return None
+    bound = getattr(generator, provider, None)
+    prov = getattr(bound, "__self__", None)
+    if not isinstance(prov, BaseProvider):
+        return None
+    build = VALUE_BUILDERS.get(getattr(bound, "__func__", None))
+    if build is not None:
+        return build(prov, dict(kwargs))
+    node = _resolver(locale, generator).method(prov, provider, kwargs)
+    return None if node is None else node.compile()
+
+
+def _resolver(locale: str, generator: Generator) -> Resolver:
+    resolver = _resolvers.get(locale)
+    if resolver is None or resolver.generator is not generator:
+        resolver = _resolvers[locale] = Resolver(generator)
+    return resolver
