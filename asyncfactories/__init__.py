@@ -35,6 +35,7 @@ from asyncfactories._errors import (
 )
 from asyncfactories._factory import AsyncFactory
 from asyncfactories._faker import Faker
+from asyncfactories._fastfaker import fast_path_enabled, set_fast_path
 from asyncfactories._random import seed
 from asyncfactories._session import use_session
 from asyncfactories._subfactory import RelatedFactory, RelatedFactoryList, SubFactory
@@ -65,8 +66,10 @@ __all__ = (
     "Trait",
     "UnknownFieldError",
     "__version__",
+    "fast_path_enabled",
     "fuzzy",
     "post_generation",
     "seed",
+    "set_fast_path",
     "use_session",
 )

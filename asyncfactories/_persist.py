@@ -31,14 +31,25 @@ def max_parameters(connection: AsyncConnection) -> int:
 
 
 @asynccontextmanager
-async def atomic(
-    session: AsyncSession, *, statements: int, rows: int
-) -> AsyncIterator[AsyncConnection]:
-    """Yield the session's connection inside a SAVEPOINT when one is needed."""
+async def atomic(session: AsyncSession, *, statements: int, rows: int) -> AsyncIterator[AsyncConnection]:
+    """Yield the session's connection, making what runs inside all-or-nothing.
+
+    A SAVEPOINT does it in general. Two cases need none, which saves its two
+    round trips: a session with no transaction and nothing loaded yet (a
+    failure rolls the whole transaction back and loses nothing), and a single
+    row into a single table on SQLite (a failed statement leaves the
+    transaction intact there).
+    """
+    fresh = not session.in_transaction() and len(session.identity_map) == 0
     connection = await session.connection()
     sqlite = connection.dialect.name == "sqlite"
-    if sqlite and statements <= 1 and rows <= 1:
-        yield connection
+    if fresh or (sqlite and statements <= 1 and rows <= 1):
+        try:
+            yield connection
+        except BaseException as exc:
+            if fresh:
+                await _roll_back(session, exc)
+            raise
         return
     await ensure_transaction(connection)
     savepoint = await connection.begin_nested()
@@ -49,13 +60,23 @@ async def atomic(
             try:
                 await savepoint.rollback()
             except (SQLAlchemyError, OSError):  # a lost connection cannot roll back
-                exc.add_note(
-                    "asyncfactories: the batch's savepoint could not be rolled back; "
-                    "the session is no longer usable: roll it back or close it"
-                )
+                exc.add_note(_UNUSABLE)
         raise
     else:
         await savepoint.commit()
+
+
+_UNUSABLE = (
+    "asyncfactories: the batch could not be rolled back (the connection is gone?); "
+    "the session is no longer usable: roll it back or close it"
+)
+
+
+async def _roll_back(session: AsyncSession, exc: BaseException) -> None:
+    try:
+        await session.rollback()
+    except (SQLAlchemyError, OSError):
+        exc.add_note(_UNUSABLE)
 
 
 async def ensure_transaction(connection: AsyncConnection) -> None:
