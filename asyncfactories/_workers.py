@@ -11,9 +11,12 @@ from __future__ import annotations
 import asyncio
 import importlib
 import multiprocessing
+import os
 import pickle
 import queue as queue_module
 import random
+import signal
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -116,6 +119,23 @@ def _worker(
         messages.put(("done", slot, committed, "interrupted"))
     except BaseException as exc:  # report whatever it was, then let the process end
         messages.put(("done", slot, committed, f"{type(exc).__name__}: {exc}"))
+
+
+def _stop(processes: list[Any], finished: dict[int, str | None], messages: Any, take: Any) -> None:
+    """Interrupt the workers like Ctrl-C would, and collect their last committed counts."""
+    for slot, process in enumerate(processes):
+        if slot not in finished and process.pid is not None and process.is_alive():
+            os.kill(process.pid, signal.SIGINT)
+    deadline = time.monotonic() + 10
+    while len(finished) < len(processes) and time.monotonic() < deadline:
+        try:
+            take(*messages.get(True, 0.2))
+        except queue_module.Empty:
+            if not any(process.is_alive() for process in processes):
+                break
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
 
 
 async def load_in_workers(

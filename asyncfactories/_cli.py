@@ -1,0 +1,229 @@
+"""The ``asyncfactories`` command: ``demo`` and ``load``.
+
+Every failure the user can cause (an unknown module, a bad count, an
+unreachable database) ends with one line on stderr and a non-zero exit code,
+never a traceback; a password in a URL never reaches the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from asyncfactories._demo import run_demo
+from asyncfactories._errors import FactoryError, LoadInterruptedError
+from asyncfactories._progress import reporter
+from asyncfactories._random import seed as reseed
+
+__all__ = ("DEMO_URL", "CliError", "main", "mask")
+
+DEMO_URL = "sqlite+aiosqlite:///asyncfactories-demo.sqlite3"
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+
+
+class CliError(Exception):
+    """A failure to report in one line, with the exit code to end with."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def mask(text: str, url: str | None) -> str:
+    """Hide the password of ``url`` wherever it appears in ``text``."""
+    if not url:
+        return text
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return text
+    password = parsed.password
+    if password:
+        text = text.replace(str(password), "***")
+    return text
+
+
+def shown(url: str) -> str:
+    """The URL as it may be printed: password masked."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def parse_url(raw: str) -> URL:
+    """Parse a URL or fail with one line."""
+    try:
+        return make_url(raw)
+    except ArgumentError:
+        raise CliError(f"not a database URL: {mask(raw, raw)!r}", EXIT_USAGE) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="asyncfactories", description="Realistic test data for SQLAlchemy, fast."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="fill a database with the sample AI-agent platform")
+    demo.add_argument("--url", default=None, help=f"database URL (default: {DEMO_URL})")
+    demo.add_argument(
+        "--count", type=int, default=1000, help="agents to make; the rest scales with it"
+    )
+    demo.add_argument("--seed", type=int, default=None, help="seed for reproducible data")
+    load = commands.add_parser("load", help="stream N rows of a factory into a database")
+    load.add_argument("factory", help="the factory, as package.module:FactoryName")
+    load.add_argument("--count", type=int, required=True, help="rows to load")
+    load.add_argument(
+        "--url",
+        default=None,
+        help="database URL (default: env ASYNCFACTORIES_URL, else the demo file)",
+    )
+    load.add_argument("--chunk-size", type=int, default=10_000, help="rows per transaction")
+    load.add_argument("--workers", type=int, default=1, help="worker processes")
+    load.add_argument("--shard", default=None, help="i/N: load the i-th of N disjoint shares")
+    load.add_argument("--seed", type=int, default=None, help="seed for reproducible data")
+    load.add_argument(
+        "--create-tables", action="store_true", help="create the model's tables first"
+    )
+    return parser
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"asyncfactories: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def import_factory(spec: str) -> Any:
+    """Import ``package.module:FactoryName``, or fail with one line."""
+    module_name, sep, attribute = spec.partition(":")
+    if not sep or not module_name or not attribute:
+        raise CliError(f"{spec!r} is not package.module:FactoryName", EXIT_USAGE)
+    sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise CliError(f"cannot import module {module_name!r}: {exc}", EXIT_USAGE) from None
+    target: Any = module
+    for part in attribute.split("."):
+        target = getattr(target, part, None)
+        if target is None:
+            raise CliError(f"module {module_name!r} has no {attribute!r}", EXIT_USAGE)
+    if not isinstance(target, type) or not hasattr(target, "_options"):
+        raise CliError(f"{spec!r} is not an AsyncFactory subclass", EXIT_USAGE)
+    return target
+
+
+def _shard(raw: str | None) -> tuple[int, int] | None:
+    if raw is None:
+        return None
+    index, sep, count = raw.partition("/")
+    try:
+        shard = (int(index), int(count))
+    except ValueError:
+        raise CliError(f"--shard {raw!r} is not i/N, e.g. 0/4", EXIT_USAGE) from None
+    if not sep or not 0 <= shard[0] < shard[1]:
+        raise CliError(f"--shard {raw!r} needs 0 <= i < N, e.g. 0/4", EXIT_USAGE)
+    return shard
+
+
+async def _load(args: argparse.Namespace, url: str) -> tuple[int, float]:
+    factory = import_factory(args.factory)
+    shard = _shard(args.shard)
+    if args.count < 0:
+        raise CliError("--count must be 0 or more", EXIT_USAGE)
+    if args.chunk_size < 1 or args.workers < 1:
+        raise CliError("--chunk-size and --workers must be 1 or more", EXIT_USAGE)
+    if args.seed is not None:
+        reseed(args.seed)
+    engine = create_async_engine(parse_url(url))
+    committed = [0]
+
+    def progress(value: int) -> None:
+        committed[0] = value
+        bar.update(value)
+
+    bar = _bar(args.count, factory.__name__)
+    started = time.perf_counter()
+    try:
+        await _check_reachable(engine, url)
+        if args.create_tables:
+            async with engine.begin() as connection:
+                await connection.run_sync(factory._options.mapper.local_table.metadata.create_all)
+        loaded: int = await factory.load(
+            args.count,
+            engine=engine,
+            chunk_size=args.chunk_size,
+            workers=args.workers,
+            shard=shard,
+            progress=progress,
+        )
+    except (KeyboardInterrupt, asyncio.CancelledError) as exc:
+        raise CliError(
+            f"interrupted: {getattr(exc, 'committed', committed[0])} rows were committed",
+            EXIT_INTERRUPTED,
+        ) from None
+    finally:
+        bar.close()
+        await engine.dispose()
+    return loaded, time.perf_counter() - started
+
+
+async def _check_reachable(engine: Any, url: str) -> None:
+    try:
+        async with engine.connect():
+            pass
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise CliError(f"cannot reach the database at {shown(url)}: {reason}") from None
+
+
+def _bar(total: int, label: str) -> Any:
+    made = reporter(True, total, label)
+    assert made is not None
+    return made
+
+
+def _run_load(args: argparse.Namespace) -> int:
+    url = args.url or os.environ.get("ASYNCFACTORIES_URL") or DEMO_URL
+    loaded, elapsed = asyncio.run(_load(args, url))
+    rate = loaded / elapsed if elapsed > 0 else 0.0
+    print(
+        f"loaded {loaded:,} rows of {args.factory} into {shown(url)} in {elapsed:.1f}s ({rate:,.0f} rows/s)"
+    )
+    return 0
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    url = args.url or DEMO_URL
+    if args.count < 0:
+        raise CliError("--count must be 0 or more", EXIT_USAGE)
+    return run_demo(url, args.count, args.seed)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    url = getattr(args, "url", None) or os.environ.get("ASYNCFACTORIES_URL") or DEMO_URL
+    try:
+        if args.command == "demo":
+            return _run_demo(args)
+        return _run_load(args)
+    except CliError as exc:
+        _fail(mask(str(exc), url), exc.code)
+    except LoadInterruptedError as exc:
+        _fail(mask(f"stopped: {exc.problem}", url), EXIT_FAILED)
+    except FactoryError as exc:
+        _fail(mask(str(exc), url), EXIT_FAILED)
+    except KeyboardInterrupt:
+        _fail("interrupted", EXIT_INTERRUPTED)
+    except (SQLAlchemyError, OSError) as exc:
+        _fail(mask(str(exc).splitlines()[0], url), EXIT_FAILED)

@@ -1,0 +1,158 @@
+"""``asyncfactories demo``: the sample AI-agent platform, filled in one command.
+
+The data set is connected the way a real one is: agents of every maturity,
+admins and members, episodes (each with ordered segments) of existing agents
+and users, executions in every status, canvas audits. Running it again resets
+the sample tables first, so the result is the same data set, not a bigger one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+
+from asyncfactories._declarations import Iterator
+from asyncfactories._progress import reporter
+from asyncfactories._random import seed as reseed
+from asyncfactories.examples.agents import factories as f
+from asyncfactories.examples.agents import models as m
+
+__all__ = ("Plan", "plan", "run_demo")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How many rows of each kind a demo of ``count`` agents makes."""
+
+    agents_per_maturity: int
+    admins: int
+    members: int
+    episodes: int
+    executions: int
+    audits: int
+
+
+def plan(count: int) -> Plan:
+    """Scale every table from the number of agents."""
+    per_maturity = -(-count // 4) if count else 0
+    agents = per_maturity * 4
+    admins = max(agents // 10, 1) if agents else 0
+    return Plan(
+        per_maturity, admins, agents - admins if agents else 0, agents * 2, agents * 2, agents * 2
+    )
+
+
+async def _reset(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(m.Base.metadata.drop_all)
+        await connection.run_sync(m.Base.metadata.create_all)
+
+
+async def _fill(engine: AsyncEngine, sizes: Plan, progress: Any) -> None:
+    done = 0
+
+    def advance(extra: int) -> None:
+        nonlocal done
+        done += extra
+        progress.update(done)
+
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        agents: list[Any] = []
+        for factory in (
+            f.StudentAgentFactory,
+            f.InternAgentFactory,
+            f.SupervisedAgentFactory,
+            f.AutonomousAgentFactory,
+        ):
+            agents += await factory.create_batch(sizes.agents_per_maturity, session=session)
+            advance(sizes.agents_per_maturity)
+        users: list[Any] = await f.AdminUserFactory.create_batch(sizes.admins, session=session)
+        users += await f.MemberUserFactory.create_batch(sizes.members, session=session)
+        await session.commit()
+        advance(sizes.admins + sizes.members)
+    if not agents:
+        return
+
+    def by_chunk(step: int) -> Any:
+        base = done
+        return lambda count: progress.update(base + count * step)
+
+    segments = f.EpisodeWithSegmentsFactory._options.post["segments"].size  # type: ignore[attr-defined]
+    await f.EpisodeWithSegmentsFactory.load(
+        sizes.episodes,
+        engine=engine,
+        agent=Iterator(agents),
+        user=Iterator(users),
+        progress=by_chunk(1 + segments),
+    )
+    advance(sizes.episodes * (1 + segments))
+    await f.AgentExecutionFactory.load(
+        sizes.executions, engine=engine, agent=Iterator(agents), progress=by_chunk(1)
+    )
+    advance(sizes.executions)
+    await f.CanvasAuditFactory.load(
+        sizes.audits,
+        engine=engine,
+        agent=Iterator(agents),
+        user=Iterator(users),
+        progress=by_chunk(1),
+    )
+    advance(sizes.audits)
+
+
+async def _counts(engine: AsyncEngine) -> dict[str, int]:
+    counts = {}
+    async with engine.connect() as connection:
+        for table in m.Base.metadata.sorted_tables:
+            counts[table.name] = int(
+                await connection.scalar(select(func.count()).select_from(table)) or 0
+            )
+    return counts
+
+
+async def _demo(url: str, count: int) -> tuple[dict[str, int], float]:
+    engine = create_async_engine(make_url(url))
+    sizes = plan(count)
+    segments = f.EpisodeWithSegmentsFactory._options.post["segments"].size  # type: ignore[attr-defined]
+    total = (
+        sizes.agents_per_maturity * 4
+        + sizes.admins
+        + sizes.members
+        + sizes.episodes * (1 + segments)
+        + sizes.executions
+        + sizes.audits
+    )
+    bar = reporter(True, total, "demo")
+    assert bar is not None
+    started = time.perf_counter()
+    try:
+        await _reset(engine)
+        await _fill(engine, sizes, bar)
+        elapsed = time.perf_counter() - started
+        return await _counts(engine), elapsed
+    finally:
+        bar.close()
+        await engine.dispose()
+
+
+def run_demo(url: str, count: int, seed: int | None) -> int:
+    """Reset the sample tables at ``url``, fill them, print a summary; return the exit code."""
+    if seed is not None:
+        reseed(seed)
+    counts, elapsed = asyncio.run(_demo(url, count))
+    shown = make_url(url).render_as_string(hide_password=True)
+    total = sum(counts.values())
+    print(f"asyncfactories demo: reset and filled {shown}")
+    width = max(len(name) for name in counts)
+    for name, rows in counts.items():
+        print(f"  {name:<{width}}  {rows:>10,}")
+    print(
+        f"  {'total':<{width}}  {total:>10,} rows in {elapsed:.1f}s ({total / max(elapsed, 1e-9):,.0f} rows/s)"
+    )
+    return 0
