@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from asyncfactories._bulk import discard, persist
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError, FactoryError
+from asyncfactories._gc import gc_paused
 from asyncfactories._load import DEFAULT_CHUNK_SIZE, check_load_arguments, load_rows
 from asyncfactories._options import FactoryOptions, parse_options
 from asyncfactories._progress import reporter
@@ -98,7 +99,8 @@ class AsyncFactory(Generic[ModelT]):
         options = cls._usable("build")
         _check_count(options, size, "build_batch")
         builder = Builder(create=False, attributes_only=attributes_only)
-        made: list[Any] = run_sync(builder.build(options, overrides, size))
+        with gc_paused():
+            made: list[Any] = run_sync(builder.build(options, overrides, size))
         return made
 
     # -- with a database --------------------------------------------------------
@@ -144,11 +146,11 @@ class AsyncFactory(Generic[ModelT]):
                 await target.flush()
             builder = Builder(create=True)
             try:
-                with target.no_autoflush:
+                with gc_paused(), target.no_autoflush:
                     made: list[Any] = await builder.build(options, overrides, size)
-                replaced = await persist(
-                    target, builder.created, options.name, load_collections=size == 1
-                )
+                    replaced = await persist(
+                        target, builder.created, options.name, load_collections=size == 1
+                    )
             except BaseException:
                 discard(builder.created)
                 raise

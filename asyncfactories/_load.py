@@ -24,6 +24,7 @@ from asyncfactories._errors import (
     FactoryError,
     LoadInterruptedError,
 )
+from asyncfactories._gc import gc_paused
 from asyncfactories._options import FactoryOptions
 from asyncfactories._persist import max_parameters
 from asyncfactories._progress import Reporter
@@ -123,9 +124,10 @@ async def load_rows(
         while committed < count:
             size = min(chunk_size, count - committed)
             builder = Builder(create=True)
-            await builder.build(options, overrides, size)
-            async with _chunk_transaction(engine, session) as connection:
-                await _write_chunk(connection, builder.created, options.name)
+            with gc_paused():
+                await builder.build(options, overrides, size)
+                async with _chunk_transaction(engine, session) as connection:
+                    await _write_chunk(connection, builder.created, options.name)
             del builder
             committed += size
             if reporter is not None:
