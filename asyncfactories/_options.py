@@ -196,7 +196,8 @@ def parse_options(
         session_factory=session_factory,
         get_or_create=get_or_create,
         fields=fields,
-        params=frozenset(params),
+        # Trait switches are parameters too: never passed to the model.
+        params=frozenset(params) | frozenset(traits),
         traits=traits,
         trait_defaults=trait_defaults,
         post=post,

@@ -275,6 +275,20 @@ def test_explicit_overrides_beat_traits() -> None:
     assert F.build(origin=True, x=9).x == 9
 
 
+def test_a_trait_decided_per_object_never_reaches_the_model() -> None:
+    """A declaration as the switch applies the trait object by object."""
+
+    class F(AsyncFactory[Point]):
+        class Params:
+            origin = Trait(x=0, y=0)
+
+        x = 5
+        y = 5
+
+    points = F.build_batch(4, origin=Iterator([True, False]))
+    assert [(p.x, p.y) for p in points] == [(0, 0), (5, 5), (0, 0), (5, 5)]
+
+
 def test_a_subclass_can_switch_a_trait_on_by_default() -> None:
     """Setting the trait's name in a subclass body turns it on."""
 

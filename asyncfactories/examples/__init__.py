@@ -1,0 +1,1 @@
+"""Worked examples shipped with asyncfactories: models and factories you can read and run."""
