@@ -31,7 +31,9 @@ def max_parameters(connection: AsyncConnection) -> int:
 
 
 @asynccontextmanager
-async def atomic(session: AsyncSession, *, statements: int, rows: int) -> AsyncIterator[AsyncConnection]:
+async def atomic(
+    session: AsyncSession, *, statements: int, rows: int
+) -> AsyncIterator[AsyncConnection]:
     """Yield the session's connection, making what runs inside all-or-nothing.
 
     A SAVEPOINT does it in general. Two cases need none, which saves its two
