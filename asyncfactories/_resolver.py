@@ -453,7 +453,7 @@ class Builder:
             return kwargs
         row.field = ""
         try:
-            obj = options.model(**kwargs)
+            obj = options.make(kwargs)
         except TypeError as exc:
             raise UnknownFieldError(
                 options.name,

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 
 class Base(DeclarativeBase):
@@ -48,3 +48,16 @@ class Point:
     x: int
     y: int
     label: str = ""
+
+
+class Badge(Base):
+    """A model with a validator: factories must not bypass it."""
+
+    __tablename__ = "af_badges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    label: Mapped[str] = mapped_column(String(50))
+    color: Mapped[str] = mapped_column(String(20), default="gray")
+
+    @validates("label")
+    def _upper(self, key: str, value: str) -> str:
+        return value.upper()

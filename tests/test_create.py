@@ -14,7 +14,7 @@ from asyncfactories import (
     SubFactory,
     post_generation,
 )
-from tests.models import Member, Team
+from tests.models import Badge, Member, Team
 
 pytestmark = pytest.mark.asyncio
 
@@ -223,3 +223,16 @@ async def test_a_pending_parent_passed_in_is_flushed_first(session: AsyncSession
     session.add(team)
     member = await MemberFactory.create(session=session, team=team)
     assert member.team_id == team.id is not None
+
+
+async def test_model_validators_still_run(session: AsyncSession) -> None:
+    """@validates on a column sees every value the factory sets, built or created."""
+
+    class BadgeFactory(AsyncFactory[Badge]):
+        label = Sequence(lambda n: f"badge-{n}")
+
+    assert BadgeFactory.build(label="new").label == "NEW"
+    badges = await BadgeFactory.create_batch(3, session=session)
+    stored = (await session.scalars(select(Badge.label).order_by(Badge.id))).all()
+    assert stored == [b.label for b in badges]
+    assert all(label.isupper() for label in stored)
