@@ -361,11 +361,14 @@ class Row:
 class Builder:
     """Builds the objects of one public call, recording what ``create`` must insert."""
 
-    __slots__ = ("attributes_only", "create", "created", "hooks")
+    __slots__ = ("_calls", "attributes_only", "create", "created", "hooks")
 
     def __init__(self, *, create: bool, attributes_only: bool = False) -> None:
         self.create = create
         self.attributes_only = attributes_only
+        # A SubFactory passes the same overrides mapping for every parent row:
+        # prepare its call once per batch, not once per row.
+        self._calls: dict[tuple[int, int], tuple[Mapping[str, object], Call]] = {}
         #: Every object made, children after the parents they were built for.
         self.created: list[tuple[FactoryOptions, object]] = []
         #: post_generation hooks to run once the rows exist.
@@ -401,7 +404,13 @@ class Builder:
         parent: Row | None = None,
     ) -> list[Any]:
         """Resolve and make ``count`` objects of one factory."""
-        call = Call(options, overrides)
+        key = (id(options), id(overrides))
+        cached = self._calls.get(key)
+        if cached is not None and cached[0] is overrides:
+            call = cached[1]
+        else:
+            call = Call(options, overrides)
+            self._calls[key] = (overrides, call)
         create = self.create
         if not create and call.shape.async_field is not None:
             raise AsyncDeclarationError(
