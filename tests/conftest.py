@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -61,19 +62,27 @@ def backend(request: pytest.FixtureRequest) -> str:
     return name
 
 
-@pytest_asyncio.fixture
-async def engine(backend: str) -> AsyncIterator[AsyncEngine]:
-    """An engine with every test table created fresh, dropped afterwards."""
-    engine = make_engine(backend)
+@asynccontextmanager
+async def fresh_tables(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """Create every test table anew on ``engine``; drop them and dispose of it afterwards."""
     async with engine.begin() as connection:
         for metadata in METADATAS:
             await connection.run_sync(metadata.drop_all)
             await connection.run_sync(metadata.create_all)
-    yield engine
-    async with engine.begin() as connection:
-        for metadata in METADATAS:
-            await connection.run_sync(metadata.drop_all)
-    await engine.dispose()
+    try:
+        yield engine
+    finally:
+        async with engine.begin() as connection:
+            for metadata in METADATAS:
+                await connection.run_sync(metadata.drop_all)
+        await engine.dispose()
+
+
+@pytest_asyncio.fixture
+async def engine(backend: str) -> AsyncIterator[AsyncEngine]:
+    """An engine with every test table created fresh, dropped afterwards."""
+    async with fresh_tables(make_engine(backend)) as engine:
+        yield engine
 
 
 @pytest.fixture(params=("sqlite-file", "postgresql"))
@@ -91,16 +100,8 @@ def durable_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest_asyncio.fixture
 async def durable_engine(durable_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on ``durable_url`` with every test table created fresh."""
-    engine = create_async_engine(durable_url)
-    async with engine.begin() as connection:
-        for metadata in METADATAS:
-            await connection.run_sync(metadata.drop_all)
-            await connection.run_sync(metadata.create_all)
-    yield engine
-    async with engine.begin() as connection:
-        for metadata in METADATAS:
-            await connection.run_sync(metadata.drop_all)
-    await engine.dispose()
+    async with fresh_tables(create_async_engine(durable_url)) as engine:
+        yield engine
 
 
 @pytest_asyncio.fixture
