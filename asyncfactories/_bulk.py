@@ -95,6 +95,23 @@ async def persist(
         return {}
     rows = sum(len(group.objects) for group in ordered)
     replaced: dict[int, Any] = {}
+    try:
+        await _persist_groups(session, ordered, replaced, caller, load_collections, rows)
+    except DBAPIError as exc:
+        # Outside any one INSERT: the SAVEPOINT, a lookup, or the connection itself.
+        first = ordered[0]
+        raise translate(exc, caller, first.plan.table, first.plan.field_of_column) from exc
+    return replaced
+
+
+async def _persist_groups(
+    session: AsyncSession,
+    ordered: list[Group],
+    replaced: dict[int, Any],
+    caller: str,
+    load_collections: bool,
+    rows: int,
+) -> None:
     with session.no_autoflush:
         async with atomic(session, statements=len(ordered), rows=rows) as connection:
             limit = max_parameters(connection)
@@ -106,7 +123,6 @@ async def persist(
                     await _reuse_existing(session, group, replaced, limit)
                 await insert_group(connection, group, caller, limit, read_back=True)
         _attach(session, ordered, load_collections=load_collections)
-    return replaced
 
 
 def order_groups(created: Sequence[tuple[FactoryOptions | None, Any]]) -> list[Group]:

@@ -101,6 +101,13 @@ def _origin(exc: BaseException) -> Any:
     return exc
 
 
+def _disconnected(exc: BaseException, message: str) -> bool:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    lowered = message.lower()
+    return "connection is closed" in lowered or "terminating connection" in lowered
+
+
 def translate(
     exc: BaseException, factory: str, table: Table, columns: dict[str, str]
 ) -> PersistenceError:
@@ -143,14 +150,16 @@ def translate(
         "not_null": "puts NULL into a NOT NULL column",
         "check": "violates a check constraint",
     }.get(kind, "was refused")
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+    if _disconnected(exc, message):
         what = "lost the database connection"
+        kind = "disconnect"
     fix = {
         "unique": "make the value unique (Sequence, Faker(..., unique=True)) "
         "or set Meta.get_or_create to reuse the existing row",
         "foreign_key": "point it at a row that exists: a SubFactory, or an object already created",
         "not_null": "declare the field in the factory or give the column a default",
         "check": "make the declared values satisfy the constraint",
+        "disconnect": "roll the session back (or open a new one) and retry once the database is back",
     }.get(kind, "check the values the factory produces and the database connection")
     named = f" {constraint}" if constraint else ""
     text = f"INSERT into {table.name} {what}{named}"
