@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapper, make_transient_to_detached
@@ -129,7 +128,14 @@ def order_groups(created: Sequence[tuple[FactoryOptions | None, Any]]) -> list[G
     """Group the objects of a call by table, parents' tables first."""
     groups = _group(created)
     by_table = {group.plan.table: group for group in groups.values()}
-    return [by_table[table] for table in sort_tables(by_table)]
+    tables = frozenset(by_table)
+    order = _orders.get(tables)
+    if order is None:
+        order = _orders[tables] = tuple(sort_tables(by_table))
+    return [by_table[table] for table in order]
+
+
+_orders: dict[frozenset[Any], tuple[Any, ...]] = {}
 
 
 def fill_foreign_keys(group: Group, replaced: dict[int, Any]) -> None:
@@ -261,20 +267,16 @@ async def _insert_rows(
     ]
     try:
         if read_back:
-            statement = insert(plan.table).returning(
-                *(column for _, column in read_back), sort_by_parameter_order=True
-            )
             # One page per bound-parameter limit: the only reason to split a batch.
             page = max(1, limit // max(1, len(keys)))
-            result = await connection.execute(
-                statement.execution_options(insertmanyvalues_page_size=page), rows
-            )
+            result = await connection.execute(plan.returning(read_back, page), rows)
             for obj, returned in zip(objects, result.all(), strict=True):
                 values = obj.__dict__
                 for (key, _), value in zip(read_back, returned, strict=True):
                     values[key] = value
         else:
-            await connection.execute(insert(plan.table), rows)
+            assert plan.insert is not None  # only ORM-only mappers lack one, and never get here
+            await connection.execute(plan.insert, rows)
     except DBAPIError as exc:
         raise translate(exc, factory, plan.table, plan.field_of_column) from exc
     if not everything:

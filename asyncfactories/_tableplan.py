@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Column, Table
+from sqlalchemy import Column, Table, insert
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.interfaces import MANYTOONE
 
@@ -25,10 +25,12 @@ class TablePlan:
     """The insert recipe of one mapper."""
 
     __slots__ = (
+        "_returning",
         "collections",
         "columns",
         "defaults",
         "field_of_column",
+        "insert",
         "many_to_one",
         "mapper",
         "orm_only",
@@ -43,6 +45,10 @@ class TablePlan:
         table: Any = mapper.local_table  # a Table unless orm_only (then it may be a Join)
         self.orm_only = _needs_orm(mapper)
         self.table: Table = table
+        # Statements are built once: SQLAlchemy memoizes a statement's cache
+        # key on the object, so reusing it skips that work on every call.
+        self.insert = insert(table) if isinstance(table, Table) else None
+        self._returning: dict[tuple[tuple[str, ...], int], Any] = {}
         #: (attribute key, column key) of every column this mapper writes.
         self.columns: list[tuple[str, str]] = []
         self.field_of_column: dict[str, str] = {}
@@ -105,6 +111,18 @@ class TablePlan:
                 self.collections.append(rel.key)
             else:
                 self.scalars.append(rel.key)
+
+    def returning(self, read_back: list[tuple[str, Column[Any]]], page: int) -> Any:
+        """The ``INSERT ... RETURNING`` of ``read_back``'s columns, paged by ``page`` rows."""
+        key = (tuple(column.key for _, column in read_back), page)
+        statement = self._returning.get(key)
+        if statement is None:
+            statement = self._returning[key] = (
+                insert(self.table)
+                .returning(*(column for _, column in read_back), sort_by_parameter_order=True)
+                .execution_options(insertmanyvalues_page_size=page)
+            )
+        return statement
 
     def __repr__(self) -> str:
         return f"<TablePlan {self.table.name}>"
