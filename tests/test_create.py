@@ -8,25 +8,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from asyncfactories import (
     AsyncFactory,
-    Faker,
     LazyFunction,
     Sequence,
     SubFactory,
     post_generation,
 )
+from tests.loadfactories import LoadMemberFactory as MemberFactory
+from tests.loadfactories import LoadTeamFactory as TeamFactory
 from tests.models import Badge, Member, Team
 
 pytestmark = pytest.mark.asyncio
-
-
-class TeamFactory(AsyncFactory[Team]):
-    name = Sequence(lambda n: f"team-{n}")
-
-
-class MemberFactory(AsyncFactory[Member]):
-    team = SubFactory(TeamFactory)
-    email = Faker("email", unique=True)
-    name = Faker("first_name")
 
 
 async def count(session: AsyncSession, model: type) -> int:

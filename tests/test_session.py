@@ -10,28 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from asyncfactories import (
-    AsyncFactory,
     FactoryArgumentError,
-    Faker,
     NoSessionError,
-    Sequence,
-    SubFactory,
     use_session,
 )
 from asyncfactories._session import bound_session
-from tests.models import Member, Team
+from tests.loadfactories import LoadMemberFactory as MemberFactory
+from tests.loadfactories import LoadTeamFactory as TeamFactory
+from tests.models import Member
 
 pytestmark = pytest.mark.asyncio
-
-
-class TeamFactory(AsyncFactory[Team]):
-    name = Sequence(lambda n: f"team-{n}")
-
-
-class MemberFactory(AsyncFactory[Member]):
-    team = SubFactory(TeamFactory)
-    email = Faker("email", unique=True)
-    name = Sequence(lambda n: f"member-{n}")
 
 
 async def test_use_session_binds_for_the_block_as_async_with(session: AsyncSession) -> None:
@@ -94,7 +82,7 @@ async def test_no_session_anywhere_says_the_three_ways() -> None:
     with pytest.raises(NoSessionError) as info:
         await TeamFactory.create()
     message = str(info.value)
-    assert message.startswith("TeamFactory: has no session to create in;")
+    assert message.startswith("LoadTeamFactory: has no session to create in;")
     for way in ("session=", "use_session", "Meta.session_factory"):
         assert way in message
 
