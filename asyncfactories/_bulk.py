@@ -16,23 +16,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import false, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.orm import Mapper, make_transient_to_detached
+from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import init_collection, instance_state
 from sqlalchemy.schema import sort_tables
 
+from asyncfactories._declarations import Maybe
 from asyncfactories._options import FactoryOptions
-from asyncfactories._persist import (
-    atomic,
-    ensure_transaction,
-    find_existing,
-    max_parameters,
-    translate,
-)
+from asyncfactories._persist import ensure_transaction, find_existing, max_parameters, translate
+from asyncfactories._sa_adapter import register_new
+from asyncfactories._subfactory import RelatedFactory, SubFactory
 from asyncfactories._tableplan import TablePlan, plan_for
 
-__all__ = ("Group", "discard", "fill_foreign_keys", "insert_group", "order_groups", "persist")
+__all__ = (
+    "Group",
+    "discard",
+    "fill_children",
+    "fill_foreign_keys",
+    "insert_group",
+    "is_one_row",
+    "needs_orm",
+    "order_groups",
+    "persist",
+)
 
 _MISSING = object()
 
@@ -49,11 +57,18 @@ class Group:
 
 
 def _group(created: Sequence[tuple[FactoryOptions | None, Any]]) -> dict[Mapper[Any], Group]:
+    """Group the call's objects by mapper, with every new object the save-update cascade reaches.
+
+    That is what ``Session.add`` does: children and one-to-one objects passed
+    in, parents not in the database yet, association objects behind a proxy,
+    the other side of a many-to-many all join the batch.
+    """
     groups: dict[Mapper[Any], Group] = {}
     seen: set[int] = set()
     pending = list(created)
+    pending.reverse()
     while pending:
-        options, obj = pending.pop(0)
+        options, obj = pending.pop()
         if id(obj) in seen:
             continue
         seen.add(id(obj))
@@ -63,14 +78,70 @@ def _group(created: Sequence[tuple[FactoryOptions | None, Any]]) -> dict[Mapper[
             group = groups[mapper] = Group(plan_for(mapper))
         group.objects.append(obj)
         group.factories.append(options)
-        # Parents the caller passed in that are not in the database yet join the batch.
-        for key, _ in group.plan.many_to_one:
-            parent = obj.__dict__.get(key)
-            if parent is not None and id(parent) not in seen:
-                state = instance_state(parent)
-                if state.key is None and state.session_id is None:
-                    pending.append((None, parent))
+        values = obj.__dict__
+        for key, uselist in group.plan.cascading:
+            value = values.get(key)
+            if value is None:
+                continue
+            items = (value.values() if isinstance(value, dict) else value) if uselist else (value,)
+            for item in items:
+                if item is not None and id(item) not in seen:
+                    state = instance_state(item)
+                    if state.key is None and state.session_id is None:
+                        pending.append((None, item))
     return groups
+
+
+def is_one_row(options: FactoryOptions, overrides: dict[str, Any]) -> bool:
+    """Whether ``create(**overrides)`` can only write one row of one table, on the fast path.
+
+    Known from the factory alone (no SubFactory, RelatedFactory or hook, a
+    mapper the fast path writes) and the overrides (no objects passed in), so
+    the decision comes before the build; :func:`persist` protects a call that
+    turns out to write more anyway.
+    """
+    plain = _plain_factories.get(id(options))
+    if plain is None:
+        mapper = options.mapper
+        plain = _plain_factories[id(options)] = bool(
+            mapper is not None
+            and not plan_for(mapper).orm_only
+            and not options.post
+            and not any(_makes_objects(v) for v in options.fields.values())
+            and not any(
+                _makes_objects(v) for t in options.traits.values() for v in t.overrides.values()
+            )
+        )
+    return plain and not any(_makes_objects(v) or _is_object(v) for v in overrides.values())
+
+
+_plain_factories: dict[int, bool] = {}
+
+
+def _makes_objects(value: object) -> bool:
+    if isinstance(value, SubFactory | RelatedFactory):
+        return True
+    if isinstance(value, Maybe):
+        return any(_makes_objects(part) for part in (value.decider, value.yes, value.no))
+    return False
+
+
+def _is_object(value: object) -> bool:
+    if isinstance(value, list | tuple | set | dict):
+        return True
+    return instance_state(value) is not None if hasattr(value, "_sa_instance_state") else False
+
+
+def needs_orm(groups: Sequence[Group]) -> bool:
+    """Whether only the ORM flush can write these groups as the ORM would."""
+    for group in groups:
+        plan = group.plan
+        if plan.orm_only:
+            return True
+        for key in plan.secondary:
+            if any(obj.__dict__.get(key) for obj in group.objects):
+                return True  # association rows: the ORM's dependency processor writes them
+    return False
 
 
 async def persist(
@@ -78,50 +149,50 @@ async def persist(
     created: Sequence[tuple[FactoryOptions, Any]],
     caller: str,
     *,
-    load_collections: bool = False,
+    protected: bool = True,
 ) -> dict[int, Any]:
-    """Insert every object of ``created``; return replacements made by get_or_create.
+    """Insert every object of ``created`` (and what they reach); return get_or_create swaps.
 
-    ``load_collections`` gives the new rows empty (loaded) collections, so that
-    ``agent.episodes`` reads without a lazy load; ``create()`` asks for it, the
-    bulk paths skip its per-row cost.
+    The caller holds the savepoint (see :func:`asyncfactories._persist.atomic`);
+    ``protected=False`` says it did not open one because one row was expected.
     """
     if not created:
         return {}
     ordered = order_groups(created)
-    if any(group.plan.orm_only for group in ordered):
+    if not protected and (len(ordered) > 1 or len(ordered[0].objects) > 1):
+        # The call was expected to write one row; it writes more: protect it.
+        connection = await session.connection()
+        await ensure_transaction(connection)
+        async with connection.begin_nested():
+            return await persist(session, created, caller, protected=True)
+    if needs_orm(ordered):
         await _persist_with_orm(session, ordered, caller)
         return {}
-    rows = sum(len(group.objects) for group in ordered)
     replaced: dict[int, Any] = {}
     try:
-        await _persist_groups(session, ordered, replaced, caller, load_collections, rows)
+        await _persist_groups(session, ordered, replaced, caller)
     except DBAPIError as exc:
-        # Outside any one INSERT: the SAVEPOINT, a lookup, or the connection itself.
+        # Outside any one INSERT: a lookup, or the connection itself.
         first = ordered[0]
         raise translate(exc, caller, first.plan.table, first.plan.field_of_column) from exc
     return replaced
 
 
 async def _persist_groups(
-    session: AsyncSession,
-    ordered: list[Group],
-    replaced: dict[int, Any],
-    caller: str,
-    load_collections: bool,
-    rows: int,
+    session: AsyncSession, ordered: list[Group], replaced: dict[int, Any], caller: str
 ) -> None:
     with session.no_autoflush:
-        async with atomic(session, statements=len(ordered), rows=rows) as connection:
-            limit = max_parameters(connection)
-            for group in ordered:
-                fill_foreign_keys(group, replaced)
-                if any(
-                    options is not None and options.get_or_create for options in group.factories
-                ):
-                    await _reuse_existing(session, group, replaced, limit)
-                await insert_group(connection, group, caller, limit, read_back=True)
-        _attach(session, ordered, load_collections=load_collections)
+        connection = await session.connection()
+        limit = max_parameters(connection)
+        for group in ordered:
+            await _load_expired_parents(session, group)
+            if any(options is not None and options.get_or_create for options in group.factories):
+                fill_foreign_keys(group.plan, group.objects, replaced)
+                await _reuse_existing(session, group, replaced, limit)
+            await insert_group(connection, group, caller, limit, read_back=True, replaced=replaced)
+        for group in ordered:
+            _init_collections(group)
+            register_new(session, group.plan.mapper, [instance_state(o) for o in group.objects])
 
 
 def order_groups(created: Sequence[tuple[FactoryOptions | None, Any]]) -> list[Group]:
@@ -138,10 +209,41 @@ def order_groups(created: Sequence[tuple[FactoryOptions | None, Any]]) -> list[G
 _orders: dict[frozenset[Any], tuple[Any, ...]] = {}
 
 
-def fill_foreign_keys(group: Group, replaced: dict[int, Any]) -> None:
-    """Copy each related object's key into the foreign-key columns of the group's objects."""
+def _parent_value(parent: Any, attribute: str) -> object:
+    """A parent's column value without SQL: its dict, else its identity key (an expired parent)."""
+    value = parent.__dict__.get(attribute, _MISSING)
+    if value is not _MISSING:
+        return value
+    state = instance_state(parent)
+    if state.key is not None:
+        plan = plan_for(state.mapper)
+        if attribute in plan.primary_key:
+            return state.key[1][plan.primary_key.index(attribute)]
+    return None  # a new parent of this batch whose key the database has not given yet
+
+
+async def _load_expired_parents(session: AsyncSession, group: Group) -> None:
+    """Refresh persistent parents whose linked column is neither loaded nor in their identity key."""
+    stale: dict[int, Any] = {}
     for key, pairs in group.plan.many_to_one:
         for obj in group.objects:
+            parent = obj.__dict__.get(key)
+            if parent is None or id(parent) in stale:
+                continue
+            state = instance_state(parent)
+            if state.key is None:
+                continue
+            plan = plan_for(state.mapper)
+            if any(r not in parent.__dict__ and r not in plan.primary_key for _, r in pairs):
+                stale[id(parent)] = parent
+    for parent in stale.values():
+        await session.refresh(parent)
+
+
+def fill_foreign_keys(plan: TablePlan, objects: Sequence[Any], replaced: dict[int, Any]) -> None:
+    """Copy each related object's key into the foreign-key columns of ``objects``."""
+    for key, pairs in plan.many_to_one:
+        for obj in objects:
             values = obj.__dict__
             parent = values.get(key)
             if parent is None:
@@ -149,19 +251,55 @@ def fill_foreign_keys(group: Group, replaced: dict[int, Any]) -> None:
             if replaced and id(parent) in replaced:
                 parent = replaced[id(parent)]
                 setattr(obj, key, parent)
-            parent_values = parent.__dict__
             for local, remote in pairs:
-                value = parent_values.get(remote, _MISSING)
-                values[local] = getattr(parent, remote) if value is _MISSING else value
+                values[local] = _parent_value(parent, remote)
+
+
+def fill_children(plan: TablePlan, objects: Sequence[Any]) -> None:
+    """Copy the keys of just-inserted ``objects`` into the children their collections hold."""
+    for key, uselist, pairs in plan.one_to_many:
+        for obj in objects:
+            values = obj.__dict__
+            related = values.get(key)
+            if related is None:
+                continue
+            items = (
+                (related.values() if isinstance(related, dict) else related)
+                if uselist
+                else (related,)
+            )
+            for child in items:
+                child_values = child.__dict__
+                for source, target in pairs:
+                    child_values[target] = values.get(source)
+
+
+def _levels(plan: TablePlan, objects: list[Any]) -> list[list[Any]]:
+    """Split a self-referential group so that parents are written before their children."""
+    if not plan.self_parents or len(objects) < 2:
+        return [objects]
+    ours = {id(obj) for obj in objects}
+    depth: dict[int, int] = {}
+
+    def level(obj: Any) -> int:
+        found = depth.get(id(obj))
+        if found is not None:
+            return found
+        depth[id(obj)] = 0  # a cycle of new rows cannot be written anyway; stop here
+        parents = [obj.__dict__.get(key) for key in plan.self_parents]
+        found = max((level(p) + 1 for p in parents if p is not None and id(p) in ours), default=0)
+        depth[id(obj)] = found
+        return found
+
+    by_level: dict[int, list[Any]] = {}
+    for obj in objects:
+        by_level.setdefault(level(obj), []).append(obj)
+    return [by_level[index] for index in sorted(by_level)]
 
 
 def apply_defaults(group: Group) -> None:
-    """Fill in the Python-side column defaults the objects do not set."""
-    for key, default in group.plan.defaults:
-        for obj in group.objects:
-            values = obj.__dict__
-            if key not in values:
-                values[key] = default()
+    """Fill in the Python-side column defaults the group's objects do not set (or set to None)."""
+    apply_defaults_to(group.plan, group.objects)
 
 
 async def _reuse_existing(
@@ -216,10 +354,37 @@ def _unlink(plan: TablePlan, obj: Any) -> None:
             setattr(obj, key, None)
 
 
+def _row(plan: TablePlan, values: dict[str, Any]) -> dict[str, Any]:
+    """The INSERT parameters of one object, as the ORM collects them.
+
+    A None is "no value" (the column's default or the database fills it in),
+    except for types that store None as a value (a JSON null); columns with
+    neither a value nor a default get an explicit NULL.
+    """
+    row: dict[str, Any] = {}
+    keeps_none = plan.keeps_none
+    for key, column in plan.columns:
+        value = values.get(key, _MISSING)
+        if value is None and key not in keeps_none:
+            value = _MISSING
+        if value is _MISSING:
+            if key in plan.filled_by_database:
+                continue
+            values[key] = value = None
+        row[column] = value
+    return row
+
+
 async def insert_group(
-    connection: AsyncConnection, group: Group, caller: str, limit: int, *, read_back: bool
+    connection: AsyncConnection,
+    group: Group,
+    caller: str,
+    limit: int,
+    *,
+    read_back: bool,
+    replaced: dict[int, Any] | None = None,
 ) -> None:
-    """INSERT the group's rows: one executemany per set of keys.
+    """INSERT the group's rows: one executemany per set of keys (per level of a self-reference).
 
     ``read_back`` fetches every column the database fills in (server defaults);
     without it only keys the database generates are read, which is all a load
@@ -229,25 +394,63 @@ async def insert_group(
     if not objects:
         return
     plan = group.plan
-    apply_defaults(group)
-    columns = plan.columns
-    rows = [
-        {column: values[key] for key, column in columns if key in values}
-        for values in (obj.__dict__ for obj in objects)
-    ]
     factory = next((o.name for o in group.factories if o is not None), caller)
-    first = rows[0].keys()
-    if all(row.keys() == first for row in rows):
-        await _insert_rows(connection, plan, objects, rows, factory, limit, read_back)
-        return
-    # executemany needs one set of keys; a Maybe that skipped a field makes another.
-    by_keys: dict[frozenset[str], list[int]] = {}
-    for index, row in enumerate(rows):
-        by_keys.setdefault(frozenset(row), []).append(index)
-    for indexes in by_keys.values():
-        chosen = [objects[i] for i in indexes]
-        chosen_rows = [rows[i] for i in indexes]
-        await _insert_rows(connection, plan, chosen, chosen_rows, factory, limit, read_back)
+    for level in _levels(plan, objects):
+        fill_foreign_keys(plan, level, replaced or {})
+        apply_defaults_to(plan, level)
+        rows = [_row(plan, obj.__dict__) for obj in level]
+        first = rows[0].keys()
+        if all(row.keys() == first for row in rows):
+            await _insert_rows(connection, plan, level, rows, factory, limit, read_back)
+        else:
+            # executemany needs one set of keys; a Maybe that skipped a field makes another.
+            by_keys: dict[frozenset[str], list[int]] = {}
+            for index, row in enumerate(rows):
+                by_keys.setdefault(frozenset(row), []).append(index)
+            for indexes in by_keys.values():
+                chosen = [level[i] for i in indexes]
+                await _insert_rows(
+                    connection, plan, chosen, [rows[i] for i in indexes], factory, limit, read_back
+                )
+        fill_children(plan, level)
+
+
+def apply_defaults_to(plan: TablePlan, objects: Sequence[Any]) -> None:
+    """Python-side defaults of ``plan`` into ``objects`` that have no value (or None)."""
+    keeps_none = plan.keeps_none
+    for key, default in plan.defaults:
+        for obj in objects:
+            values = obj.__dict__
+            if values.get(key) is None and (key not in values or key not in keeps_none):
+                values[key] = default()
+
+
+async def _number_sqlite_keys(
+    connection: AsyncConnection, plan: TablePlan, objects: list[Any], rows: list[dict[str, Any]]
+) -> None:
+    """Give SQLite rows the integer keys SQLite itself would give (max + 1, in order).
+
+    SQLite cannot return generated keys in parameter order from one batched
+    INSERT, so SQLAlchemy would send one INSERT per row; numbering them here
+    keeps one INSERT per table and writes the same keys.
+    """
+    key = plan.autoincrement
+    assert key is not None
+    table = plan.table
+    column = table.c[dict(plan.columns)[key]]
+    # A write that changes nothing takes SQLite's write lock first, so no
+    # other connection can add rows between reading the top key and inserting.
+    await connection.execute(update(table).where(false()).values({column: column}))
+    top = (await connection.execute(select(func.max(column)))).scalar() or 0
+    if table.dialect_options["sqlite"].get("autoincrement"):
+        used = await connection.execute(
+            text("SELECT seq FROM sqlite_sequence WHERE name = :name"), {"name": table.name}
+        )
+        top = max(top, used.scalar() or 0)
+    column_key = column.key
+    for number, (obj, row) in enumerate(zip(objects, rows, strict=True), start=top + 1):
+        obj.__dict__[key] = number
+        row[column_key] = number
 
 
 async def _insert_rows(
@@ -259,6 +462,12 @@ async def _insert_rows(
     limit: int,
     everything: bool,
 ) -> None:
+    if (
+        plan.autoincrement is not None
+        and connection.dialect.name == "sqlite"
+        and dict(plan.columns)[plan.autoincrement] not in rows[0]
+    ):
+        await _number_sqlite_keys(connection, plan, objects, rows)
     keys = rows[0].keys()
     read_back = [
         (key, column)
@@ -269,11 +478,23 @@ async def _insert_rows(
         if read_back:
             # One page per bound-parameter limit: the only reason to split a batch.
             page = max(1, limit // max(1, len(keys)))
-            result = await connection.execute(plan.returning(read_back, page), rows)
-            for obj, returned in zip(objects, result.all(), strict=True):
-                values = obj.__dict__
-                for (key, _), value in zip(read_back, returned, strict=True):
-                    values[key] = value
+            primary = [dict(plan.columns)[k] for k in plan.primary_key]
+            if primary and all(column in keys for column in primary):
+                # The keys are known: match the returned rows by key, in any order.
+                statement = plan.returning(read_back, page, by_key=True)
+                result = await connection.execute(statement, rows)
+                index = {tuple(obj.__dict__[k] for k in plan.primary_key): obj for obj in objects}
+                width = len(primary)
+                for returned in result.all():
+                    values = index[tuple(returned[:width])].__dict__
+                    for (key, _), value in zip(read_back, returned[width:], strict=True):
+                        values[key] = value
+            else:
+                result = await connection.execute(plan.returning(read_back, page), rows)
+                for obj, returned in zip(objects, result.all(), strict=True):
+                    values = obj.__dict__
+                    for (key, _), value in zip(read_back, returned, strict=True):
+                        values[key] = value
         else:
             assert plan.insert is not None  # only ORM-only mappers lack one, and never get here
             await connection.execute(plan.insert, rows)
@@ -291,46 +512,26 @@ async def _insert_rows(
             values.setdefault(key, None)
 
 
-def _attach(session: AsyncSession, groups: Sequence[Group], *, load_collections: bool) -> None:
-    """Make the inserted objects persistent in the session, as if just loaded.
-
-    This is what ``make_transient_to_detached`` + ``Session.add`` do, minus
-    the save-update cascade walk (every object of the batch is attached here
-    anyway) and the expiry of unloaded attributes (every column is filled).
-    """
-    sync = session.sync_session
-    register = getattr(sync, "_update_impl", None)
-    for group in groups:
-        plan = group.plan
-        identity_key = getattr(plan.mapper, "_identity_key_from_state", None)
-        collections = plan.collections if load_collections else ()
-        scalars = plan.scalars
-        for obj in group.objects:
-            values = obj.__dict__
-            # A new row has no children but those this call made (already in
-            # the collection): an empty collection, not a lazy load, is the truth.
-            for key in collections:
-                if key not in values:
-                    init_collection(obj, key)
-            for key in scalars:
-                values.setdefault(key, None)
-            state = instance_state(obj)
-            if register is None or identity_key is None:  # pragma: no cover - other SQLAlchemy
-                make_transient_to_detached(obj)
-                sync.add(obj)
-                continue
-            state.key = identity_key(state)
-            state._commit_all(values)
-            register(state)
+def _init_collections(group: Group) -> None:
+    """New rows have no children but those this call made: an empty collection, not a lazy load."""
+    plan = group.plan
+    for obj in group.objects:
+        values = obj.__dict__
+        for key in plan.collections:
+            if key not in values:
+                init_collection(obj, key)
+        for key in plan.scalars:
+            values.setdefault(key, None)
 
 
 async def _persist_with_orm(session: AsyncSession, groups: list[Group], caller: str) -> None:
     objects = [obj for group in groups for obj in group.objects]
-    await ensure_transaction(await session.connection())
     try:
-        async with session.begin_nested():
-            session.add_all(objects)
+        session.add_all(objects)
+        await session.flush()
     except DBAPIError as exc:
         group = groups[0]
         factory = next((o.name for o in group.factories if o is not None), caller)
         raise translate(exc, factory, group.plan.table, group.plan.field_of_column) from exc
+    for group in groups:
+        _init_collections(group)

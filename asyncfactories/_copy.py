@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from asyncfactories._bulk import Group, apply_defaults
+from asyncfactories._bulk import Group, apply_defaults, fill_children, fill_foreign_keys
 from asyncfactories._persist import translate
 
 __all__ = ("copy_group", "copy_supported")
@@ -53,10 +53,21 @@ async def copy_group(connection: AsyncConnection, group: Group, caller: str) -> 
     if not objects:
         return True
     plan = group.plan
+    if any(column.default is not None for _, column in plan.server_side):
+        # A SQL expression or context-aware default runs in an INSERT, never in COPY.
+        return False
+    fill_foreign_keys(plan, objects, {})
     apply_defaults(group)
     first = objects[0].__dict__
-    if any(key not in first for key in plan.primary_key):
+    if any(first.get(key) is None for key in plan.primary_key):
         return False
+    filled = plan.filled_by_database
+    if filled and any(
+        key in values and values[key] is None
+        for values in (obj.__dict__ for obj in objects)
+        for key in filled
+    ):
+        return False  # a None the ORM would leave to the database's default
     present = [(key, column) for key, column in plan.columns if key in first]
     converters = [(key, _processor(connection, group, column)) for key, column in present]
     try:
@@ -95,4 +106,5 @@ async def copy_group(connection: AsyncConnection, group: Group, caller: str) -> 
         if not hasattr(exc, "sqlstate"):
             raise
         raise translate(exc, factory, table, plan.field_of_column) from exc
+    fill_children(plan, objects)
     return True

@@ -14,11 +14,12 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from asyncfactories._bulk import discard, persist
+from asyncfactories._bulk import discard, is_one_row, persist
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError, FactoryError
 from asyncfactories._gc import gc_paused
 from asyncfactories._load import DEFAULT_CHUNK_SIZE, check_load_arguments, load_rows
 from asyncfactories._options import FactoryOptions, parse_options
+from asyncfactories._persist import atomic
 from asyncfactories._progress import reporter
 from asyncfactories._resolver import Builder, check_definition, run_sync
 from asyncfactories._session import resolve_session
@@ -145,20 +146,26 @@ class AsyncFactory(Generic[ModelT]):
                 # parents; give them their keys before the batch reads them.
                 await target.flush()
             builder = Builder(create=True)
-            try:
-                with gc_paused(), target.no_autoflush:
-                    made: list[Any] = await builder.build(options, overrides, size)
-                    replaced = await persist(
-                        target, builder.created, options.name, load_collections=size == 1
-                    )
-            except BaseException:
-                discard(builder.created)
-                raise
-            if replaced:
-                made = [replaced.get(id(obj), obj) for obj in made]
-            if builder.hooks:
-                await builder.run_hooks()
-                await target.flush()
+            with gc_paused(), target.no_autoflush:
+                # The savepoint opens before the build: opening it flushes the
+                # session, which must not see this call's half-linked objects.
+                one_row = size == 1 and is_one_row(options, overrides)
+                async with atomic(target, single_statement=one_row) as protected:
+                    try:
+                        made: list[Any] = await builder.build(options, overrides, size)
+                        replaced = await persist(
+                            target, builder.created, options.name, protected=protected
+                        )
+                        if replaced:
+                            made = [replaced.get(id(obj), obj) for obj in made]
+                        if builder.hooks:
+                            # Inside the savepoint: a hook that raises takes the batch with it.
+                            await builder.run_hooks()
+                            await target.flush()
+                    except BaseException:
+                        # Before the rollback, while the parents' collections are loaded.
+                        discard(builder.created)
+                        raise
             if owned:
                 target.sync_session.expire_on_commit = False
             if owned or options.persistence == "commit":

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from asyncfactories._bulk import fill_foreign_keys, insert_group, order_groups
+from asyncfactories._bulk import insert_group, needs_orm, order_groups
 from asyncfactories._copy import copy_group, copy_supported
 from asyncfactories._errors import (
     FactoryArgumentError,
@@ -80,7 +80,7 @@ async def _write_chunk(
     connection: AsyncConnection, created: list[tuple[FactoryOptions, Any]], caller: str
 ) -> None:
     groups = order_groups(created)
-    if any(group.plan.orm_only for group in groups):
+    if needs_orm(groups):
         async with AsyncSession(bind=connection) as orm:
             orm.add_all([obj for group in groups for obj in group.objects])
             await orm.flush()
@@ -88,7 +88,6 @@ async def _write_chunk(
     limit = max_parameters(connection)
     use_copy = copy_supported(connection)
     for group in groups:
-        fill_foreign_keys(group, {})
         if use_copy and await copy_group(connection, group, caller):
             continue
         await insert_group(connection, group, caller, limit, read_back=False)

@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import Table, select, tuple_
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -31,32 +32,35 @@ def max_parameters(connection: AsyncConnection) -> int:
 
 
 @asynccontextmanager
-async def atomic(
-    session: AsyncSession, *, statements: int, rows: int
-) -> AsyncIterator[AsyncConnection]:
-    """Yield the session's connection, making what runs inside all-or-nothing.
+async def atomic(session: AsyncSession, *, single_statement: bool) -> AsyncIterator[bool]:
+    """Make what runs inside all-or-nothing, as a session-level SAVEPOINT does.
 
-    A SAVEPOINT does it in general. Two cases need none, which saves its two
-    round trips: a session with no transaction and nothing loaded yet (a
-    failure rolls the whole transaction back and loses nothing), and a single
-    row into a single table on SQLite (a failed statement leaves the
-    transaction intact there).
+    Rolling back a session's nested transaction is what makes the batch's
+    objects transient again, exactly as after an ORM flush. Two cases need no
+    savepoint, which saves its two round trips: a session that owns its
+    connection and has no transaction and nothing loaded yet (a failure rolls
+    the whole transaction back and loses nothing), and one statement on SQLite
+    (a failed statement leaves the transaction intact there). It yields whether
+    the block is protected (False only in that SQLite case).
     """
-    fresh = not session.in_transaction() and len(session.identity_map) == 0
+    fresh = (
+        not session.in_transaction()
+        and len(session.identity_map) == 0
+        and _owns_connection(session)
+    )
     connection = await session.connection()
-    sqlite = connection.dialect.name == "sqlite"
-    if fresh or (sqlite and statements <= 1 and rows <= 1):
+    if fresh or (single_statement and connection.dialect.name == "sqlite"):
         try:
-            yield connection
+            yield fresh
         except BaseException as exc:
             if fresh:
                 await _roll_back(session, exc)
             raise
         return
     await ensure_transaction(connection)
-    savepoint = await connection.begin_nested()
+    savepoint = await session.begin_nested()
     try:
-        yield connection
+        yield True
     except BaseException as exc:
         if savepoint.is_active:
             try:
@@ -66,6 +70,12 @@ async def atomic(
         raise
     else:
         await savepoint.commit()
+
+
+def _owns_connection(session: AsyncSession) -> bool:
+    """Whether the session opened its own connection (not joined to a caller's transaction)."""
+    sync = session.sync_session
+    return isinstance(sync.bind, Engine) and not getattr(sync, "binds", None)
 
 
 _UNUSABLE = (

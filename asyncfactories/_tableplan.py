@@ -26,16 +26,23 @@ class TablePlan:
 
     __slots__ = (
         "_returning",
+        "autoincrement",
+        "cascading",
         "collections",
         "columns",
         "defaults",
         "field_of_column",
+        "filled_by_database",
         "insert",
+        "keeps_none",
         "many_to_one",
         "mapper",
+        "one_to_many",
         "orm_only",
         "primary_key",
         "scalars",
+        "secondary",
+        "self_parents",
         "server_side",
         "table",
     )
@@ -48,7 +55,7 @@ class TablePlan:
         # Statements are built once: SQLAlchemy memoizes a statement's cache
         # key on the object, so reusing it skips that work on every call.
         self.insert = insert(table) if isinstance(table, Table) else None
-        self._returning: dict[tuple[tuple[str, ...], int], Any] = {}
+        self._returning: dict[tuple[tuple[str, ...], int, bool], Any] = {}
         #: (attribute key, column key) of every column this mapper writes.
         self.columns: list[tuple[str, str]] = []
         self.field_of_column: dict[str, str] = {}
@@ -65,6 +72,13 @@ class TablePlan:
             self.field_of_column[column.name] = prop.key
             by_column[column] = prop.key
         self.primary_key = [by_column[c] for c in mapper.primary_key if c in by_column]
+        #: Attributes whose None is a value to write (a JSON null), not "missing".
+        self.keeps_none = frozenset(
+            key for column, key in by_column.items() if column.type.should_evaluate_none
+        )
+        auto = table.autoincrement_column if isinstance(table, Table) else None
+        #: The integer key SQLite would number itself (max + 1), if any.
+        self.autoincrement: str | None = by_column.get(auto) if auto is not None else None
         #: Python-side defaults we can compute before the INSERT.
         self.defaults: list[tuple[str, Callable[[], object]]] = []
         #: Columns the database (or a context-aware default) fills in: read back.
@@ -91,13 +105,31 @@ class TablePlan:
                 or column.identity is not None
             ):
                 self.server_side.append((key, column))
+        #: Attributes the database (or a context-aware default) fills when left out.
+        self.filled_by_database = frozenset(key for key, _ in self.server_side)
         #: (relationship key, [(local attribute, remote attribute)]) of many-to-one links.
         self.many_to_one: list[tuple[str, list[tuple[str, str]]]] = []
+        #: (relationship key, uselist, [(parent attribute, child attribute)]) of one-to-many links.
+        self.one_to_many: list[tuple[str, bool, list[tuple[str, str]]]] = []
+        #: Relationships whose objects the save-update cascade writes with ours.
+        self.cascading: list[tuple[str, bool]] = []
+        #: Many-to-many relationships (written by the ORM flush when not empty).
+        self.secondary: list[str] = []
+        #: Many-to-one relationships into this same table (rows written level by level).
+        self.self_parents: list[str] = []
         self.collections: list[str] = []
         self.scalars: list[str] = []
         for rel in mapper.relationships:
             if rel.viewonly:
                 continue
+            if rel.cascade.save_update:
+                self.cascading.append((rel.key, bool(rel.uselist)))
+            if rel.secondary is not None:
+                self.secondary.append(rel.key)
+                self.collections.append(rel.key)
+                continue
+            if rel.direction is MANYTOONE and rel.mapper.local_table is table:
+                self.self_parents.append(rel.key)
             if rel.direction is MANYTOONE:
                 pairs = []
                 for local, remote in rel.local_remote_pairs or ():
@@ -107,20 +139,39 @@ class TablePlan:
                         )
                 if pairs:
                     self.many_to_one.append((rel.key, pairs))
-            elif rel.uselist:
+                continue
+            pairs = [
+                (
+                    mapper.get_property_by_column(source).key,
+                    rel.mapper.get_property_by_column(target).key,
+                )
+                for source, target in rel.synchronize_pairs
+            ]
+            self.one_to_many.append((rel.key, bool(rel.uselist), pairs))
+            if rel.uselist:
                 self.collections.append(rel.key)
             else:
                 self.scalars.append(rel.key)
 
-    def returning(self, read_back: list[tuple[str, Column[Any]]], page: int) -> Any:
-        """The ``INSERT ... RETURNING`` of ``read_back``'s columns, paged by ``page`` rows."""
-        key = (tuple(column.key for _, column in read_back), page)
+    def returning(
+        self, read_back: list[tuple[str, Column[Any]]], page: int, *, by_key: bool = False
+    ) -> Any:
+        """The ``INSERT ... RETURNING`` of ``read_back``'s columns, paged by ``page`` rows.
+
+        ``by_key`` returns the primary key first and in no particular order (the
+        caller matches rows by key); otherwise rows come back in parameter order.
+        """
+        key = (tuple(column.key for _, column in read_back), page, by_key)
         statement = self._returning.get(key)
         if statement is None:
-            statement = self._returning[key] = (
-                insert(self.table)
-                .returning(*(column for _, column in read_back), sort_by_parameter_order=True)
-                .execution_options(insertmanyvalues_page_size=page)
+            columns = [column for _, column in read_back]
+            if by_key:
+                primary = [self.table.c[dict(self.columns)[k]] for k in self.primary_key]
+                returning = insert(self.table).returning(*primary, *columns)
+            else:
+                returning = insert(self.table).returning(*columns, sort_by_parameter_order=True)
+            statement = self._returning[key] = returning.execution_options(
+                insertmanyvalues_page_size=page
             )
         return statement
 
@@ -146,6 +197,7 @@ def _needs_orm(mapper: Mapper[Any]) -> bool:
         or not isinstance(mapper.local_table, Table)
         or mapper.dispatch.before_insert
         or mapper.dispatch.after_insert
+        or any(rel.post_update for rel in mapper.relationships)
     )
 
 
