@@ -1,0 +1,163 @@
+"""Fidelity defects the two-way oracle cannot express: round trips, hooks, transactions, load()."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from asyncfactories import PersistenceError, Sequence, post_generation
+from tests.conftest import StatementLog, make_engine
+from tests.fidelity import factories as f
+from tests.fidelity import models as m
+from tests.fidelity.oracle import drop, fresh
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest_asyncio.fixture
+async def engine(backend: str) -> AsyncIterator[AsyncEngine]:
+    """Fresh fidelity tables on ``backend``."""
+    engine = make_engine(backend)
+    await fresh(engine)
+    try:
+        yield engine
+    finally:
+        await drop(engine)
+        await engine.dispose()
+
+
+@pytest.fixture
+def inserts(engine: AsyncEngine) -> AsyncIterator[StatementLog]:
+    """Every statement the engine sends."""
+    log = StatementLog()
+    event.listen(engine.sync_engine, "before_cursor_execute", log)
+    yield log
+    event.remove(engine.sync_engine, "before_cursor_execute", log)
+
+
+async def _count(session: AsyncSession, model: Any) -> int:
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_integer_key_chains_are_one_insert_per_table(
+    engine: AsyncEngine, inserts: StatementLog
+) -> None:
+    """2,000 posts with their authors, integer autoincrement keys: two INSERTs, on SQLite too."""
+    async with AsyncSession(engine) as session:
+        inserts.clear()
+        posts = await f.PostFactory.create_batch(2_000, session=session)
+        assert inserts.count("INSERT") == 2
+        assert len({p.author_id for p in posts}) == 2_000
+        joined = await session.scalar(
+            select(func.count()).select_from(m.Post).join(m.Author, m.Post.author_id == m.Author.id)
+        )
+        assert joined == 2_000
+
+
+async def test_a_self_referential_batch_is_one_insert_per_level(
+    engine: AsyncEngine, inserts: StatementLog
+) -> None:
+    """Three levels of nodes: three INSERTs, each child pointing at its written parent."""
+    async with AsyncSession(engine) as session:
+        inserts.clear()
+        leaves = await f.NodeFactory.create_batch(100, session=session, levels=2)
+        assert inserts.count("INSERT") == 3
+        for leaf in leaves:
+            assert leaf.parent is not None and leaf.parent_id == leaf.parent.id
+            assert leaf.parent.parent is not None
+            assert leaf.parent.parent_id == leaf.parent.parent.id
+        stored = await session.scalar(
+            select(func.count()).select_from(m.Node).where(m.Node.parent_id.is_not(None))
+        )
+        assert stored == 200
+
+
+class TaggedPostFactory(f.PostFactory):
+    """factory_boy's many-to-many recipe: the hook extends the collection."""
+
+    @post_generation
+    def tags(obj: m.Post, create: bool, extracted: Any, **kwargs: Any) -> None:  # type: ignore[misc]
+        if create and extracted:
+            obj.tags.extend(extracted)
+
+
+async def test_a_hook_may_extend_a_collection_under_create_batch(engine: AsyncEngine) -> None:
+    """The many-to-many recipe works in a batch and writes the association rows."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        tags = await f.TagFactory.create_batch(2, session=session)
+        posts = await TaggedPostFactory.create_batch(3, session=session, tags=tags)
+        assert all(p.tags == tags for p in posts)
+        links = await session.scalar(select(func.count()).select_from(m.post_tags))
+        assert links == 6
+
+
+_calls: list[object] = []
+
+
+class FailingHookFactory(f.PostFactory):
+    """A hook that raises at the third row."""
+
+    @post_generation
+    def check(obj: m.Post, create: bool, extracted: Any, **kwargs: Any) -> None:  # type: ignore[misc]
+        _calls.append(obj)
+        if len(_calls) % 3 == 0:
+            raise ValueError("third row refused")
+
+
+async def test_a_hook_that_raises_leaves_nothing_of_its_batch(engine: AsyncEngine) -> None:
+    """Rows, session state and parents' collections are as before the batch."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        before = await f.PostFactory.create(session=session)
+        _calls.clear()
+        with pytest.raises(ValueError, match="third row refused"):
+            await FailingHookFactory.create_batch(3, session=session)
+        assert await _count(session, m.Post) == 1
+        assert await _count(session, m.Author) == 1
+        assert set(session.identity_map.values()) >= {before}
+        assert all(isinstance(o, m.Post | m.Author) for o in session.identity_map.values())
+        assert len([o for o in session.identity_map.values() if isinstance(o, m.Post)]) == 1
+        await f.PostFactory.create_batch(2, session=session)
+        assert await _count(session, m.Post) == 3
+
+
+async def test_a_failed_batch_keeps_the_callers_outer_transaction(engine: AsyncEngine) -> None:
+    """A session joined to the caller's transaction (SQLAlchemy's default mode) keeps its work."""
+    async with engine.connect() as connection:
+        await connection.begin()
+        await connection.execute(insert(m.Author).values(id=1, label="outer work"))
+        session = AsyncSession(bind=connection, expire_on_commit=False)
+        with pytest.raises(PersistenceError):
+            await f.AuthorFactory.create_batch(2, session=session, id=Sequence(lambda n: 1))
+        assert await _count(session, m.Author) == 1
+        await session.close()
+        await connection.rollback()
+
+
+async def test_objects_are_transient_after_rollback_and_can_be_created_again(
+    engine: AsyncEngine,
+) -> None:
+    """After rollback the objects are transient (as after an ORM flush) and a new batch works."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        first = await f.PostFactory.create_batch(3, session=session)
+        await session.rollback()
+        assert all(inspect(p).transient for p in first)
+        again = await f.PostFactory.create_batch(3, session=session)
+        await session.commit()
+        assert all(inspect(p).persistent for p in again)
+        assert await _count(session, m.Post) == 3
+
+
+async def test_load_fills_expression_and_context_defaults(engine: AsyncEngine) -> None:
+    """load() (COPY on PostgreSQL) leaves no SQL-expression or context-sensitive default NULL."""
+    await f.DefaultsFactory.load(50, engine=engine)
+    async with AsyncSession(engine) as session:
+        rows = (await session.scalars(select(m.Defaults))).all()
+    assert len(rows) == 50
+    assert all(r.expression is not None for r in rows)
+    assert all(r.context == f"ctx-{r.label}" for r in rows)
+    assert all(r.server == "srv" and r.scalar == 7 for r in rows)
