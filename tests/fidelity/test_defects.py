@@ -68,7 +68,8 @@ async def test_a_self_referential_batch_is_one_insert_per_level(
         leaves = await f.NodeFactory.create_batch(100, session=session, levels=2)
         assert inserts.count("INSERT") == 3
         for leaf in leaves:
-            assert leaf.parent is not None and leaf.parent_id == leaf.parent.id
+            assert leaf.parent is not None
+            assert leaf.parent_id == leaf.parent.id
             assert leaf.parent.parent is not None
             assert leaf.parent.parent_id == leaf.parent.parent.id
         stored = await session.scalar(
