@@ -13,7 +13,7 @@ insert events) send the batch through the ORM flush instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from sqlalchemy import false, func, select, text, update
@@ -43,6 +43,13 @@ __all__ = (
 )
 
 _MISSING = object()
+
+#: Resolves the fields of objects that waited for their parents' rows (see the resolver).
+Finish = Callable[[list[Any]], Awaitable[None]]
+
+
+async def _nothing_to_finish(objects: list[Any]) -> None:
+    return None
 
 
 class Group:
@@ -150,6 +157,7 @@ async def persist(
     caller: str,
     *,
     protected: bool = True,
+    finish: Finish = _nothing_to_finish,
 ) -> dict[int, Any]:
     """Insert every object of ``created`` (and what they reach); return get_or_create swaps.
 
@@ -164,13 +172,13 @@ async def persist(
         connection = await session.connection()
         await ensure_transaction(connection)
         async with connection.begin_nested():
-            return await persist(session, created, caller, protected=True)
+            return await persist(session, created, caller, protected=True, finish=finish)
     if needs_orm(ordered):
-        await _persist_with_orm(session, ordered, caller)
+        await _persist_with_orm(session, ordered, caller, finish)
         return {}
     replaced: dict[int, Any] = {}
     try:
-        await _persist_groups(session, ordered, replaced, caller)
+        await _persist_groups(session, ordered, replaced, caller, finish)
     except DBAPIError as exc:
         # Outside any one INSERT: a lookup, or the connection itself.
         first = ordered[0]
@@ -179,7 +187,11 @@ async def persist(
 
 
 async def _persist_groups(
-    session: AsyncSession, ordered: list[Group], replaced: dict[int, Any], caller: str
+    session: AsyncSession,
+    ordered: list[Group],
+    replaced: dict[int, Any],
+    caller: str,
+    finish: Finish,
 ) -> None:
     with session.no_autoflush:
         connection = await session.connection()
@@ -187,9 +199,12 @@ async def _persist_groups(
         for group in ordered:
             await _load_expired_parents(session, group)
             if any(options is not None and options.get_or_create for options in group.factories):
+                await finish(group.objects)
                 fill_foreign_keys(group.plan, group.objects, replaced)
                 await _reuse_existing(session, group, replaced, limit)
-            await insert_group(connection, group, caller, limit, read_back=True, replaced=replaced)
+            await insert_group(
+                connection, group, caller, limit, read_back=True, replaced=replaced, finish=finish
+            )
         for group in ordered:
             _init_collections(group)
             register_new(session, group.plan.mapper, [instance_state(o) for o in group.objects])
@@ -383,6 +398,7 @@ async def insert_group(
     *,
     read_back: bool,
     replaced: dict[int, Any] | None = None,
+    finish: Finish = _nothing_to_finish,
 ) -> None:
     """INSERT the group's rows: one executemany per set of keys (per level of a self-reference).
 
@@ -396,6 +412,7 @@ async def insert_group(
     plan = group.plan
     factory = next((o.name for o in group.factories if o is not None), caller)
     for level in _levels(plan, objects):
+        await finish(level)
         fill_foreign_keys(plan, level, replaced or {})
         apply_defaults_to(plan, level)
         rows = [_row(plan, obj.__dict__) for obj in level]
@@ -524,14 +541,17 @@ def _init_collections(group: Group) -> None:
             values.setdefault(key, None)
 
 
-async def _persist_with_orm(session: AsyncSession, groups: list[Group], caller: str) -> None:
-    objects = [obj for group in groups for obj in group.objects]
-    try:
-        session.add_all(objects)
-        await session.flush()
-    except DBAPIError as exc:
-        group = groups[0]
-        factory = next((o.name for o in group.factories if o is not None), caller)
-        raise translate(exc, factory, group.plan.table, group.plan.field_of_column) from exc
+async def _persist_with_orm(
+    session: AsyncSession, groups: list[Group], caller: str, finish: Finish
+) -> None:
+    # Table by table, so that fields waiting for a parent's key see it.
+    for group in groups:
+        await finish(group.objects)
+        try:
+            session.add_all(group.objects)
+            await session.flush()
+        except DBAPIError as exc:
+            factory = next((o.name for o in group.factories if o is not None), caller)
+            raise translate(exc, factory, group.plan.table, group.plan.field_of_column) from exc
     for group in groups:
         _init_collections(group)

@@ -154,7 +154,11 @@ class AsyncFactory(Generic[ModelT]):
                     try:
                         made: list[Any] = await builder.build(options, overrides, size)
                         replaced = await persist(
-                            target, builder.created, options.name, protected=protected
+                            target,
+                            builder.created,
+                            options.name,
+                            protected=protected,
+                            finish=builder.finish,
                         )
                         if replaced:
                             made = [replaced.get(id(obj), obj) for obj in made]

@@ -76,21 +76,24 @@ async def _chunk_transaction(
     await session.commit()
 
 
-async def _write_chunk(
-    connection: AsyncConnection, created: list[tuple[FactoryOptions, Any]], caller: str
-) -> None:
-    groups = order_groups(created)
+async def _write_chunk(connection: AsyncConnection, builder: Builder, caller: str) -> None:
+    groups = order_groups(builder.created)
     if needs_orm(groups):
         async with AsyncSession(bind=connection) as orm:
-            orm.add_all([obj for group in groups for obj in group.objects])
-            await orm.flush()
+            for group in groups:  # table by table: deferred fields see their parents' keys
+                await builder.finish(group.objects)
+                orm.add_all(group.objects)
+                await orm.flush()
         return
     limit = max_parameters(connection)
     use_copy = copy_supported(connection)
     for group in groups:
-        if use_copy and await copy_group(connection, group, caller):
-            continue
-        await insert_group(connection, group, caller, limit, read_back=False)
+        # A self-referential group waits for each level's keys inside insert_group.
+        if use_copy and not (group.plan.self_parents and builder.deferred):
+            await builder.finish(group.objects)
+            if await copy_group(connection, group, caller):
+                continue
+        await insert_group(connection, group, caller, limit, read_back=False, finish=builder.finish)
 
 
 async def load_rows(
@@ -126,7 +129,7 @@ async def load_rows(
             with gc_paused():
                 await builder.build(options, overrides, size)
                 async with _chunk_transaction(engine, session) as connection:
-                    await _write_chunk(connection, builder.created, options.name)
+                    await _write_chunk(connection, builder, options.name)
             del builder
             committed += size
             if reporter is not None:

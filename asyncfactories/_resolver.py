@@ -57,7 +57,7 @@ def run_sync(coroutine: Coroutine[Any, Any, Any]) -> Any:
 class Shape:
     """The parts of a call that do not depend on override values: cached per factory."""
 
-    __slots__ = ("async_field", "order", "post", "trait_nested", "trait_values")
+    __slots__ = ("async_field", "deferred", "order", "post", "trait_nested", "trait_values")
 
     def __init__(
         self,
@@ -66,6 +66,7 @@ class Shape:
         trait_nested: dict[str, dict[str, object]],
         post: tuple[tuple[str, PostDeclaration], ...],
         async_field: str | None,
+        deferred: frozenset[str] = frozenset(),
     ) -> None:
         #: (name, class declaration or trait value, taken from the call's overrides?)
         self.order = order
@@ -73,12 +74,15 @@ class Shape:
         self.trait_nested = trait_nested
         self.post = post
         self.async_field = async_field
+        #: Fields that read a SubFactory object: under create they are resolved
+        #: once that object's row is written (so they see its generated key).
+        self.deferred = deferred
 
 
 class Call:
     """One factory call with its overrides: what every row of the call shares."""
 
-    __slots__ = ("lookup", "nested", "options", "post", "shape", "steps")
+    __slots__ = ("deferred_steps", "lookup", "nested", "options", "post", "shape", "steps")
 
     def __init__(self, options: FactoryOptions, overrides: Mapping[str, object]) -> None:
         self.options = options
@@ -126,6 +130,8 @@ class Call:
             for name, value, from_call in shape.order
         )
         self.lookup = {name: value for name, value, _ in self.steps}
+        deferred = shape.deferred
+        self.deferred_steps = tuple(step for step in self.steps if step[0] in deferred)
         self.post = tuple(
             (name, declaration, extracted.get(name, MISSING), post_kwargs.get(name, {}))
             for name, declaration in shape.post
@@ -207,7 +213,35 @@ def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
     )
     if async_field is None:
         async_field = next((n for n, p in options.post.items() if p.is_async), None)
-    return Shape(order, trait_values, trait_nested, tuple(options.post.items()), async_field)
+    return Shape(
+        order,
+        trait_values,
+        trait_nested,
+        tuple(options.post.items()),
+        async_field,
+        _deferred(names, declared),
+    )
+
+
+def _makes_parent(value: object) -> bool:
+    if isinstance(value, SubFactory):
+        return True
+    return isinstance(value, Maybe) and any(_makes_parent(part) for part in (value.yes, value.no))
+
+
+def _deferred(names: list[str], declared: Mapping[str, object]) -> frozenset[str]:
+    """The fields that read (directly or through another field) a SubFactory's object."""
+    parents = {name for name in names if _makes_parent(declared[name])}
+    if not parents:
+        return frozenset()
+    deferred: set[str] = set()
+    for name in names:  # dependencies come first in this order
+        value = declared[name]
+        if name in parents or not isinstance(value, Declaration):
+            continue
+        if any(dep in parents or dep in deferred for dep in value.depends_on()):
+            deferred.add(name)
+    return frozenset(deferred)
 
 
 def _ordered(options: FactoryOptions, declared: Mapping[str, object]) -> list[str]:
@@ -361,7 +395,7 @@ class Row:
 class Builder:
     """Builds the objects of one public call, recording what ``create`` must insert."""
 
-    __slots__ = ("_calls", "attributes_only", "create", "created", "hooks")
+    __slots__ = ("_calls", "attributes_only", "create", "created", "deferred", "hooks")
 
     def __init__(self, *, create: bool, attributes_only: bool = False) -> None:
         self.create = create
@@ -373,6 +407,8 @@ class Builder:
         self.created: list[tuple[FactoryOptions, object]] = []
         #: post_generation hooks to run once the rows exist.
         self.hooks: list[tuple[PostDeclaration, Row, object, object, dict[str, object]]] = []
+        #: id(object) -> (its row, the fields left until its parents are written).
+        self.deferred: dict[int, tuple[Row, tuple[tuple[str, object, bool], ...]]] = {}
 
     def one(self, options: FactoryOptions, overrides: Mapping[str, object], parent: Row) -> object:
         """A sub-object: the object itself in a build, an awaitable of it in a create."""
@@ -421,13 +457,14 @@ class Builder:
             )
         first, step = options.hierarchy.take(count)
         steps = call.steps
+        later = call.shape.deferred if create else frozenset()
         made: list[Any] = []
         for index in range(count):
             row = Row(call, first + step * index, parent, self)
             values = row.values
             try:
                 for name, value, is_declaration in steps:
-                    if name in values:
+                    if name in values or name in later:
                         continue
                     if is_declaration:
                         row.field = name
@@ -444,6 +481,8 @@ class Builder:
                             value = await value
                     values[name] = value
                 obj = self._construct(call, row)
+                if later:
+                    self.deferred[id(obj)] = (row, call.deferred_steps)
                 if call.post and not isinstance(obj, dict):
                     await self._run_post(call, row, obj)
                 made.append(obj)
@@ -494,6 +533,35 @@ class Builder:
                         "use `await create()`, or make it a plain function",
                     )
                 await result
+
+    async def finish(self, objects: list[Any]) -> None:
+        """Resolve the deferred fields of ``objects``, whose parents' rows now exist."""
+        deferred = self.deferred
+        if not deferred:
+            return
+        for obj in objects:
+            pending = deferred.pop(id(obj), None)
+            if pending is None:
+                continue
+            row, steps = pending
+            params = row.call.options.params
+            values = row.values
+            try:
+                for name, value, is_declaration in steps:
+                    if name not in values:
+                        if is_declaration:
+                            row.field = name
+                            value = value.evaluate(row)  # type: ignore[attr-defined]
+                            if type(value) is _COROUTINE:
+                                value = await value
+                        values[name] = value
+                    if name not in params and values[name] is not SKIP:
+                        setattr(obj, name, values[name])
+            except FactoryError:
+                raise
+            except Exception as exc:
+                exc.add_note(f"while resolving {row.call.options.name}.{row.field}")
+                raise
 
     async def run_hooks(self) -> None:
         """Run the post_generation hooks recorded during a create, in order."""

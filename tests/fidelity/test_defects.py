@@ -10,7 +10,7 @@ import pytest_asyncio
 from sqlalchemy import event, func, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from asyncfactories import PersistenceError, Sequence, post_generation
+from asyncfactories import LazyAttribute, PersistenceError, SelfAttribute, Sequence, post_generation
 from tests.conftest import StatementLog, make_engine
 from tests.fidelity import factories as f
 from tests.fidelity import models as m
@@ -162,3 +162,35 @@ async def test_load_fills_expression_and_context_defaults(engine: AsyncEngine) -
     assert all(r.expression is not None for r in rows)
     assert all(r.context == f"ctx-{r.label}" for r in rows)
     assert all(r.server == "srv" and r.scalar == 7 for r in rows)
+
+
+class KeyReadingPostFactory(f.PostFactory):
+    """Fields that read the SubFactory parent's database-generated key."""
+
+    label = LazyAttribute(lambda o: f"post-of-{o.author.id}")
+    title_key = SelfAttribute("author.id")
+
+    class Params:
+        title_key = None
+
+
+async def test_a_field_reading_a_parents_generated_key_gets_it(
+    engine: AsyncEngine, inserts: StatementLog
+) -> None:
+    """The parent is written before the declarations that read it, still one INSERT per table."""
+    async with AsyncSession(engine) as session:
+        inserts.clear()
+        posts = await KeyReadingPostFactory.create_batch(5, session=session)
+        assert inserts.count("INSERT") == 2
+        assert all(p.label == f"post-of-{p.author.id}" for p in posts)
+        stored = (await session.scalars(select(m.Post.label))).all()
+        assert sorted(stored) == sorted(f"post-of-{p.author_id}" for p in posts)
+
+
+async def test_load_gives_deferred_fields_their_parents_keys(engine: AsyncEngine) -> None:
+    """load() writes a parent before resolving the fields that read its key."""
+    await KeyReadingPostFactory.load(30, engine=engine, chunk_size=10)
+    async with AsyncSession(engine) as session:
+        rows = (await session.execute(select(m.Post.label, m.Post.author_id))).all()
+    assert len(rows) == 30
+    assert all(label == f"post-of-{author_id}" for label, author_id in rows)
