@@ -15,8 +15,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.orm.attributes import instance_state
 
-from asyncfactories._bulk import insert_group, needs_orm, order_groups
+from asyncfactories._bulk import Group, insert_group, needs_orm, order_groups
 from asyncfactories._copy import copy_group, copy_supported
 from asyncfactories._errors import (
     FactoryArgumentError,
@@ -29,6 +30,7 @@ from asyncfactories._options import FactoryOptions
 from asyncfactories._persist import max_parameters
 from asyncfactories._progress import Reporter
 from asyncfactories._resolver import Builder
+from asyncfactories._sa_adapter import forget_collection
 from asyncfactories._session import resolve_session
 
 __all__ = ("DEFAULT_CHUNK_SIZE", "check_load_arguments", "load_rows")
@@ -76,7 +78,7 @@ async def _chunk_transaction(
     await session.commit()
 
 
-async def _write_chunk(connection: AsyncConnection, builder: Builder, caller: str) -> None:
+async def _write_chunk(connection: AsyncConnection, builder: Builder, caller: str) -> list[Group]:
     groups = order_groups(builder.created)
     if needs_orm(groups):
         async with AsyncSession(bind=connection) as orm:
@@ -84,7 +86,7 @@ async def _write_chunk(connection: AsyncConnection, builder: Builder, caller: st
                 await builder.finish(group.objects)
                 orm.add_all(group.objects)
                 await orm.flush()
-        return
+        return groups
     limit = max_parameters(connection)
     use_copy = copy_supported(connection)
     for group in groups:
@@ -94,6 +96,22 @@ async def _write_chunk(connection: AsyncConnection, builder: Builder, caller: st
             if await copy_group(connection, group, caller):
                 continue
         await insert_group(connection, group, caller, limit, read_back=False, finish=builder.finish)
+    return groups
+
+
+def _release_parents(groups: list[Group]) -> None:
+    """Let persistent parents passed in forget the chunk's objects their collections gathered."""
+    seen: set[tuple[int, str]] = set()
+    for group in groups:
+        plan = group.plan
+        for key, back in plan.backrefs.items():
+            for obj in group.objects:
+                parent = obj.__dict__.get(key)
+                if parent is None or (id(parent), back) in seen:
+                    continue
+                seen.add((id(parent), back))
+                if instance_state(parent).key is not None:  # not a row of this chunk
+                    forget_collection(parent, back)
 
 
 async def load_rows(
@@ -129,7 +147,9 @@ async def load_rows(
             with gc_paused():
                 await builder.build(options, overrides, size)
                 async with _chunk_transaction(engine, session) as connection:
-                    await _write_chunk(connection, builder, options.name)
+                    groups = await _write_chunk(connection, builder, options.name)
+                    # Before the commit: its flush must not see the chunk in a parent's collection.
+                    _release_parents(groups)
             del builder
             committed += size
             if reporter is not None:

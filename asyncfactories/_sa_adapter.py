@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapper, make_transient_to_detached
+from sqlalchemy.orm import Mapper, make_transient_to_detached, object_session
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.state import InstanceState
 
 __all__ = ("readonly_keys", "register_new")
@@ -55,3 +56,18 @@ def register_new(
             new[state] = True
         if readonly:
             state._expire_attributes(state.dict, readonly)
+
+
+def forget_collection(parent: Any, key: str) -> None:
+    """Expire ``parent.<key>`` (and what was appended to it unloaded), so it reloads from the database.
+
+    load() builds objects pointing at a caller's persistent parent; the backref
+    appends each one to that parent's collection, which would keep every
+    loaded row alive.
+    """
+    session = object_session(parent)
+    if session is not None:
+        session.expire(parent, [key])
+        return
+    state: InstanceState[Any] = instance_state(parent)
+    state._expire_attributes(state.dict, [key])

@@ -27,6 +27,7 @@ class TablePlan:
     __slots__ = (
         "_returning",
         "autoincrement",
+        "backrefs",
         "cascading",
         "collections",
         "columns",
@@ -117,6 +118,8 @@ class TablePlan:
         self.secondary: list[str] = []
         #: Many-to-one relationships into this same table (rows written level by level).
         self.self_parents: list[str] = []
+        #: many-to-one key -> the parent's collection that lists these objects.
+        self.backrefs: dict[str, str] = {}
         self.collections: list[str] = []
         self.scalars: list[str] = []
         for rel in mapper.relationships:
@@ -139,6 +142,8 @@ class TablePlan:
                         )
                 if pairs:
                     self.many_to_one.append((rel.key, pairs))
+                if rel.back_populates:
+                    self.backrefs[rel.key] = rel.back_populates
                 continue
             pairs = [
                 (

@@ -81,6 +81,10 @@ class DefaultsFactory(AsyncFactory[m.Defaults]):
     label = Sequence(lambda n: f"defaults-{n}")
 
 
+class KeyedDefaultsFactory(AsyncFactory[m.KeyedDefaults]):
+    label = Sequence(lambda n: f"keyed-{n}")
+
+
 class PairFactory(AsyncFactory[m.Pair]):
     left = Sequence(lambda n: n)
     right = "r"

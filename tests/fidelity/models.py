@@ -201,6 +201,17 @@ class Defaults(Base):
     nullable_default: Mapped[int | None] = mapped_column(default=3)
 
 
+class KeyedDefaults(Base):
+    """Defaults on a table whose key is made client-side, so load() may COPY it."""
+
+    __tablename__ = "fx_keyed_defaults"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    label: Mapped[str] = mapped_column(String(50))
+    context: Mapped[str] = mapped_column(String(80), default=_context_default)
+    expression: Mapped[dt.datetime] = mapped_column(default=func.current_timestamp())
+    scalar: Mapped[int] = mapped_column(default=7)
+
+
 class Pair(Base):
     """A composite primary key given by the factory."""
 

@@ -156,12 +156,15 @@ async def test_objects_are_transient_after_rollback_and_can_be_created_again(
 async def test_load_fills_expression_and_context_defaults(engine: AsyncEngine) -> None:
     """load() (COPY on PostgreSQL) leaves no SQL-expression or context-sensitive default NULL."""
     await f.DefaultsFactory.load(50, engine=engine)
+    await f.KeyedDefaultsFactory.load(50, engine=engine)
     async with AsyncSession(engine) as session:
         rows = (await session.scalars(select(m.Defaults))).all()
-    assert len(rows) == 50
-    assert all(r.expression is not None for r in rows)
-    assert all(r.context == f"ctx-{r.label}" for r in rows)
-    assert all(r.server == "srv" and r.scalar == 7 for r in rows)
+        keyed = (await session.scalars(select(m.KeyedDefaults))).all()
+    assert len(rows) == len(keyed) == 50
+    assert all(r.expression is not None for r in [*rows, *keyed])
+    assert all(r.context == f"ctx-{r.label}" for r in [*rows, *keyed])
+    assert all(r.scalar == 7 for r in [*rows, *keyed])
+    assert all(r.server == "srv" for r in rows)
 
 
 class KeyReadingPostFactory(f.PostFactory):
@@ -194,3 +197,16 @@ async def test_load_gives_deferred_fields_their_parents_keys(engine: AsyncEngine
         rows = (await session.execute(select(m.Post.label, m.Post.author_id))).all()
     assert len(rows) == 30
     assert all(label == f"post-of-{author_id}" for label, author_id in rows)
+
+
+async def test_load_with_a_persistent_parent_keeps_no_loaded_row_alive(engine: AsyncEngine) -> None:
+    """load(n, author=existing): the rows point at the author; its collection does not hold them."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        author = await f.AuthorFactory.create(session=session)
+        await session.commit()
+        assert author.posts == []
+        await f.PostFactory.load(300, session=session, chunk_size=100, author=author)
+        assert "posts" not in author.__dict__  # expired: the next read loads the 300 rows
+        assert len(inspect(author).attrs.posts.history.added) == 0
+        loaded = await session.run_sync(lambda _: list(author.posts))
+        assert len(loaded) == 300
