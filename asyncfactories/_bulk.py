@@ -25,7 +25,13 @@ from sqlalchemy.schema import sort_tables
 
 from asyncfactories._declarations import Maybe
 from asyncfactories._options import FactoryOptions
-from asyncfactories._persist import ensure_transaction, find_existing, max_parameters, translate
+from asyncfactories._persist import (
+    ensure_transaction,
+    find_existing,
+    find_existing_keys,
+    max_parameters,
+    translate,
+)
 from asyncfactories._sa_adapter import register_new
 from asyncfactories._subfactory import RelatedFactory, SubFactory
 from asyncfactories._tableplan import TablePlan, plan_for
@@ -37,9 +43,11 @@ __all__ = (
     "fill_foreign_keys",
     "insert_group",
     "is_one_row",
+    "lookup_columns",
     "needs_orm",
     "order_groups",
     "persist",
+    "skip_existing",
 )
 
 _MISSING = object()
@@ -173,10 +181,10 @@ async def persist(
         await ensure_transaction(connection)
         async with connection.begin_nested():
             return await persist(session, created, caller, protected=True, finish=finish)
-    if needs_orm(ordered):
-        await _persist_with_orm(session, ordered, caller, finish)
-        return {}
     replaced: dict[int, Any] = {}
+    if needs_orm(ordered):
+        await _persist_with_orm(session, ordered, replaced, caller, finish)
+        return replaced
     try:
         await _persist_groups(session, ordered, replaced, caller, finish)
     except DBAPIError as exc:
@@ -317,6 +325,18 @@ def apply_defaults(group: Group) -> None:
     apply_defaults_to(group.plan, group.objects)
 
 
+def lookup_columns(plan: TablePlan, attributes: tuple[str, ...]) -> tuple[str, ...]:
+    """get_or_create's names as column attributes: a relationship stands for its foreign key."""
+    links = dict(plan.many_to_one)
+    columns: list[str] = []
+    for name in attributes:
+        if name in links:
+            columns.extend(local for local, _ in links[name])
+        else:
+            columns.append(name)
+    return tuple(columns)
+
+
 async def _reuse_existing(
     session: AsyncSession, group: Group, replaced: dict[int, Any], limit: int
 ) -> None:
@@ -331,8 +351,9 @@ async def _reuse_existing(
     drop: dict[int, Any] = {}
     for attributes, indexes in by_keys.items():
         model = group.plan.mapper.class_
-        keys = [tuple(group.objects[i].__dict__.get(a) for a in attributes) for i in indexes]
-        found = await find_existing(session, model, attributes, keys, limit)
+        columns = lookup_columns(group.plan, attributes)
+        keys = [tuple(group.objects[i].__dict__.get(a) for a in columns) for i in indexes]
+        found = await find_existing(session, model, columns, keys, limit)
         for index, key in zip(indexes, keys, strict=True):
             if key in found:
                 drop[index] = found[key]
@@ -347,6 +368,49 @@ async def _reuse_existing(
             keep_factories.append(group.factories[index])
     group.objects = keep_objects
     group.factories = keep_factories
+
+
+async def skip_existing(
+    connection: AsyncConnection, group: Group, replaced: dict[int, Any], limit: int
+) -> None:
+    """get_or_create for load(): drop rows that exist, keeping their keys for the children.
+
+    A load keeps no objects, so an existing row needs no object of its own: its
+    key goes into the discarded object, which children still point at.
+    """
+    plan = group.plan
+    apply_defaults(group)
+    by_keys: dict[tuple[str, ...], list[int]] = {}
+    for index, options in enumerate(group.factories):
+        if options is not None and options.get_or_create:
+            by_keys.setdefault(options.get_or_create, []).append(index)
+    columns_of = dict(plan.columns)
+    drop: set[int] = set()
+    for attributes, indexes in by_keys.items():
+        names = lookup_columns(plan, attributes)
+        keys = [tuple(group.objects[i].__dict__.get(a) for a in names) for i in indexes]
+        found = await find_existing_keys(
+            connection,
+            plan.table,
+            [columns_of[a] for a in names],
+            [columns_of[a] for a in plan.primary_key],
+            keys,
+            limit,
+        )
+        first: dict[tuple[object, ...], Any] = {}
+        for index, key in zip(indexes, keys, strict=True):
+            obj = group.objects[index]
+            if key in found:
+                obj.__dict__.update(zip(plan.primary_key, found[key], strict=True))
+                drop.add(index)
+            elif key in first:
+                replaced[id(obj)] = first[key]  # a twin in the chunk: its children use the first
+                drop.add(index)
+            else:
+                first[key] = obj
+    if drop:
+        group.factories = [o for i, o in enumerate(group.factories) if i not in drop]
+        group.objects = [o for i, o in enumerate(group.objects) if i not in drop]
 
 
 def discard(created: Sequence[tuple[FactoryOptions, Any]]) -> None:
@@ -542,11 +606,19 @@ def _init_collections(group: Group) -> None:
 
 
 async def _persist_with_orm(
-    session: AsyncSession, groups: list[Group], caller: str, finish: Finish
+    session: AsyncSession,
+    groups: list[Group],
+    replaced: dict[int, Any],
+    caller: str,
+    finish: Finish,
 ) -> None:
     # Table by table, so that fields waiting for a parent's key see it.
+    limit = max_parameters(await session.connection())
     for group in groups:
         await finish(group.objects)
+        if replaced or any(o is not None and o.get_or_create for o in group.factories):
+            fill_foreign_keys(group.plan, group.objects, replaced)
+            await _reuse_existing(session, group, replaced, limit)
         try:
             session.add_all(group.objects)
             await session.flush()

@@ -164,7 +164,7 @@ class AsyncFactory(Generic[ModelT]):
                             made = [replaced.get(id(obj), obj) for obj in made]
                         if builder.hooks:
                             # Inside the savepoint: a hook that raises takes the batch with it.
-                            await builder.run_hooks()
+                            await builder.run_hooks(replaced)
                             await target.flush()
                     except BaseException:
                         # Before the rollback, while the parents' collections are loaded.

@@ -17,7 +17,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm.attributes import instance_state
 
-from asyncfactories._bulk import Group, insert_group, needs_orm, order_groups
+from asyncfactories._bulk import (
+    Group,
+    fill_foreign_keys,
+    insert_group,
+    needs_orm,
+    order_groups,
+    skip_existing,
+)
 from asyncfactories._copy import copy_group, copy_supported
 from asyncfactories._errors import (
     FactoryArgumentError,
@@ -89,13 +96,28 @@ async def _write_chunk(connection: AsyncConnection, builder: Builder, caller: st
         return groups
     limit = max_parameters(connection)
     use_copy = copy_supported(connection)
+    replaced: dict[int, Any] = {}
     for group in groups:
+        if any(o is not None and o.get_or_create for o in group.factories):
+            await builder.finish(group.objects)
+            fill_foreign_keys(group.plan, group.objects, replaced)
+            await skip_existing(connection, group, replaced, limit)
+        elif replaced:
+            fill_foreign_keys(group.plan, group.objects, replaced)
         # A self-referential group waits for each level's keys inside insert_group.
         if use_copy and not (group.plan.self_parents and builder.deferred):
             await builder.finish(group.objects)
             if await copy_group(connection, group, caller):
                 continue
-        await insert_group(connection, group, caller, limit, read_back=False, finish=builder.finish)
+        await insert_group(
+            connection,
+            group,
+            caller,
+            limit,
+            read_back=False,
+            replaced=replaced,
+            finish=builder.finish,
+        )
     return groups
 
 

@@ -20,7 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from asyncfactories._errors import PersistenceError
 
-__all__ = ("atomic", "ensure_transaction", "find_existing", "max_parameters", "translate")
+__all__ = (
+    "atomic",
+    "ensure_transaction",
+    "find_existing",
+    "find_existing_keys",
+    "max_parameters",
+    "translate",
+)
 
 _SQLITE_DETAIL = re.compile(r"(UNIQUE|NOT NULL|CHECK) constraint failed: (?P<what>[\w.]+)")
 
@@ -205,4 +212,30 @@ async def find_existing(
         result = await session.execute(select(model).where(condition))
         for obj in result.scalars():
             found[tuple(getattr(obj, name) for name in attributes)] = obj
+    return found
+
+
+async def find_existing_keys(
+    connection: AsyncConnection,
+    table: Table,
+    columns: Sequence[str],
+    primary: Sequence[str],
+    keys: list[tuple[object, ...]],
+    limit: int,
+) -> dict[tuple[object, ...], tuple[object, ...]]:
+    """The primary keys of ``table``'s rows whose ``columns`` match any of ``keys``."""
+    found: dict[tuple[object, ...], tuple[object, ...]] = {}
+    matched = [table.c[name] for name in columns]
+    width = len(matched)
+    step = max(1, limit // max(1, width))
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), step):
+        chunk = unique[start : start + step]
+        if width == 1:
+            condition = matched[0].in_([key[0] for key in chunk])
+        else:
+            condition = tuple_(*matched).in_(chunk)
+        statement = select(*matched, *(table.c[name] for name in primary)).where(condition)
+        for row in (await connection.execute(statement)).all():
+            found[tuple(row[:width])] = tuple(row[width:])
     return found

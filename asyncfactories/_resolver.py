@@ -563,9 +563,14 @@ class Builder:
                 exc.add_note(f"while resolving {row.call.options.name}.{row.field}")
                 raise
 
-    async def run_hooks(self) -> None:
-        """Run the post_generation hooks recorded during a create, in order."""
-        for declaration, row, obj, extracted, kwargs in self.hooks:
+    async def run_hooks(self, replaced: Mapping[int, object]) -> None:
+        """Run the post_generation hooks recorded during a create, in order.
+
+        An object get_or_create swapped for an existing row is not the one
+        returned: its hooks run on the row that was.
+        """
+        for declaration, row, made, extracted, kwargs in self.hooks:
+            obj = replaced.get(id(made), made)
             result = declaration.call(row, obj, True, extracted, dict(kwargs))
             if type(result) is _COROUTINE:
                 await result

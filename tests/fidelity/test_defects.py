@@ -10,7 +10,14 @@ import pytest_asyncio
 from sqlalchemy import event, func, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from asyncfactories import LazyAttribute, PersistenceError, SelfAttribute, Sequence, post_generation
+from asyncfactories import (
+    LazyAttribute,
+    PersistenceError,
+    SelfAttribute,
+    Sequence,
+    SubFactory,
+    post_generation,
+)
 from tests.conftest import StatementLog, make_engine
 from tests.fidelity import factories as f
 from tests.fidelity import models as m
@@ -210,3 +217,93 @@ async def test_load_with_a_persistent_parent_keeps_no_loaded_row_alive(engine: A
         assert len(inspect(author).attrs.posts.history.added) == 0
         loaded = await session.run_sync(lambda _: list(author.posts))
         assert len(loaded) == 300
+
+
+class UniquePostFactory(f.PostFactory):
+    """get_or_create keyed on a relationship and a column."""
+
+    class Meta:
+        get_or_create = ("author", "label")
+
+    label = "same"
+
+
+class HookedUniqueAuthorFactory(f.AuthorFactory):
+    """get_or_create with a hook that records what it ran on."""
+
+    class Meta:
+        get_or_create = ("label",)
+
+    label = "the one"
+
+    @post_generation
+    def seen(obj: m.Author, create: bool, extracted: Any, **kwargs: Any) -> None:  # type: ignore[misc]
+        _calls.append(obj)
+
+
+class UniqueManagerFactory(f.ManagerFactory):
+    """get_or_create on a mapper the ORM flush writes (inheritance)."""
+
+    class Meta:
+        get_or_create = ("label",)
+
+    label = "boss"
+
+
+async def test_get_or_create_keyed_on_a_relationship_reuses_the_row(engine: AsyncEngine) -> None:
+    """("author", "label") matches on the author's key: one row per (author, label)."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        author = await f.AuthorFactory.create(session=session)
+        first = await UniquePostFactory.create(session=session, author=author)
+        again = await UniquePostFactory.create_batch(3, session=session, author=author)
+        assert all(p is first for p in again)
+        assert await _count(session, m.Post) == 1
+
+
+async def test_get_or_create_hooks_run_on_the_object_returned(engine: AsyncEngine) -> None:
+    """The post_generation hook sees the existing row, not a discarded duplicate."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        first = await HookedUniqueAuthorFactory.create(session=session)
+        _calls.clear()
+        again = await HookedUniqueAuthorFactory.create(session=session)
+        assert again is first
+        assert _calls == [first]
+
+
+async def test_get_or_create_works_on_the_orm_flush_path(engine: AsyncEngine) -> None:
+    """A single-table-inheritance factory with get_or_create reuses its row."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        boss = await UniqueManagerFactory.create(session=session)
+        again = await UniqueManagerFactory.create_batch(2, session=session)
+        assert all(e is boss for e in again)
+        assert await _count(session, m.Employee) == 1
+
+
+async def test_load_honours_get_or_create(engine: AsyncEngine) -> None:
+    """load() of posts whose author is get_or_create writes one author."""
+    await f.AuthorFactory.load(1, engine=engine, label="shared")  # exists before the load
+
+    class SharedAuthorFactory(f.AuthorFactory):
+        class Meta:
+            get_or_create = ("label",)
+
+        label = "shared"
+
+    await f.PostFactory.load(
+        40, engine=engine, chunk_size=10, author=SubFactory(SharedAuthorFactory)
+    )
+    async with AsyncSession(engine) as session:
+        assert await _count(session, m.Author) == 1
+        authors = set((await session.scalars(select(m.Post.author_id))).all())
+        assert len(authors) == 1
+
+
+async def test_inherited_models_get_readable_collections(engine: AsyncEngine) -> None:
+    """A joined-inheritance row (written by the ORM flush) lists its children without SQL."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        car = await f.CarFactory.create(session=session)
+        cars = await f.CarFactory.create_batch(2, session=session)
+        assert car.garages == []
+        assert all(c.garages == [] for c in cars)
+        garage = await f.GarageFactory.create(session=session, car=car)
+        assert car.garages == [garage]
