@@ -64,31 +64,39 @@ class Picture:
     rows_after_rollback: dict[str, list[tuple[Any, ...]]]
 
 
-async def fresh(engine: AsyncEngine) -> None:
+async def fresh(engine: AsyncEngine, metadatas: tuple[MetaData, ...] = METADATAS) -> None:
     """Drop and create the fidelity tables."""
     async with engine.begin() as connection:
-        for metadata in METADATAS:
+        for metadata in metadatas:
             await connection.run_sync(metadata.drop_all)
             await connection.run_sync(metadata.create_all)
 
 
-async def drop(engine: AsyncEngine) -> None:
+async def drop(engine: AsyncEngine, metadatas: tuple[MetaData, ...] = METADATAS) -> None:
     """Drop the fidelity tables."""
     async with engine.begin() as connection:
-        for metadata in METADATAS:
+        for metadata in metadatas:
             await connection.run_sync(metadata.drop_all)
 
 
-def _reset() -> None:
+def _reset(factories: tuple[Any, ...]) -> None:
     asyncfactories.seed(SEED)
-    for factory in ALL:
+    for factory in factories:
         factory.reset_sequence()
 
 
-async def write(engine: AsyncEngine, shape: Shape, *, orm: bool) -> Picture:
+async def write(
+    engine: AsyncEngine,
+    shape: Shape,
+    *,
+    orm: bool,
+    metadatas: tuple[MetaData, ...] = METADATAS,
+    factories: tuple[Any, ...] = ALL,
+) -> Picture:
     """Write ``shape`` one way on fresh tables and describe the result."""
-    await fresh(engine)
-    _reset()
+    await fresh(engine, metadatas)
+    _reset(factories)
+    tables = [table for metadata in metadatas for table in metadata.sorted_tables]
     async with AsyncSession(engine, expire_on_commit=False) as session:
         overrides = await shape.prepare(session, not orm)
         if orm:
@@ -97,20 +105,20 @@ async def write(engine: AsyncEngine, shape: Shape, *, orm: bool) -> Picture:
             await session.flush()
         else:
             objects = await shape.factory.create_batch(shape.size, session=session, **overrides)
-        labels = await _labels(session)
-        rows = await _rows(session, labels, shape.volatile)
+        labels = await _labels(session, tables)
+        rows = await _rows(session, tables, labels, shape.volatile)
         described = [await _describe(session, obj, labels, shape.volatile) for obj in objects]
         if shape.mutate is not None:
             shape.mutate(objects)
         await session.flush()
-        labels = await _labels(session)
-        rows_after_flush = await _rows(session, labels, shape.volatile)
+        labels = await _labels(session, tables)
+        rows_after_flush = await _rows(session, tables, labels, shape.volatile)
         described_after_flush = [
             await _describe(session, obj, labels, shape.volatile) for obj in objects
         ]
         await session.rollback()
         after_rollback = [_state_only(obj, labels, shape.volatile) for obj in objects]
-        rows_after_rollback = await _rows(session, labels, shape.volatile)
+        rows_after_rollback = await _rows(session, tables, labels, shape.volatile)
     return Picture(
         rows,
         described,
@@ -121,14 +129,12 @@ async def write(engine: AsyncEngine, shape: Shape, *, orm: bool) -> Picture:
     )
 
 
-def _tables() -> list[Table]:
-    return [table for metadata in METADATAS for table in metadata.sorted_tables]
-
-
-async def _labels(session: AsyncSession) -> dict[tuple[str, tuple[Any, ...]], str]:
+async def _labels(
+    session: AsyncSession, tables: list[Table]
+) -> dict[tuple[str, tuple[Any, ...]], str]:
     """(table, primary key) -> label, for every labelled row."""
     labels: dict[tuple[str, tuple[Any, ...]], str] = {}
-    for table in _tables():
+    for table in tables:
         if "label" not in table.c or not table.primary_key.columns:
             continue
         keys = list(table.primary_key.columns)
@@ -151,10 +157,10 @@ def _normal(table: Table, column: Any, value: Any, labels: dict[Any, str]) -> An
 
 
 async def _rows(
-    session: AsyncSession, labels: dict[Any, str], volatile: frozenset[str]
+    session: AsyncSession, tables: list[Table], labels: dict[Any, str], volatile: frozenset[str]
 ) -> dict[str, list[tuple[Any, ...]]]:
     picture: dict[str, list[tuple[Any, ...]]] = {}
-    for table in _tables():
+    for table in tables:
         result = await session.execute(select(table))
         rows = []
         for row in result.mappings():
