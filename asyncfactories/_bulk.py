@@ -20,7 +20,7 @@ from sqlalchemy import false, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapper
-from sqlalchemy.orm.attributes import init_collection, instance_state
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.schema import sort_tables
 
 from asyncfactories._declarations import Maybe
@@ -32,7 +32,7 @@ from asyncfactories._persist import (
     max_parameters,
     translate,
 )
-from asyncfactories._sa_adapter import register_new
+from asyncfactories._sa_adapter import empty_until_read, register_new
 from asyncfactories._subfactory import RelatedFactory, SubFactory
 from asyncfactories._tableplan import TablePlan, plan_for
 
@@ -436,21 +436,20 @@ def _unlink(plan: TablePlan, obj: Any) -> None:
 def _row(plan: TablePlan, values: dict[str, Any]) -> dict[str, Any]:
     """The INSERT parameters of one object, as the ORM collects them.
 
-    A None is "no value" (the column's default or the database fills it in),
-    except for types that store None as a value (a JSON null); columns with
-    neither a value nor a default get an explicit NULL.
+    A None is "no value": where the database (a server default, a generated
+    key, a SQL-expression default) fills the column, the column is left out so
+    it does. Python-side defaults were applied before; elsewhere a None or a
+    missing value is NULL either way. Types that store None as a value (a JSON
+    null) keep it.
     """
-    row: dict[str, Any] = {}
+    row = {column: values[key] for key, column in plan.columns if key in values}
+    filled = plan.filled_by_database
+    if all(values.get(key, _MISSING) is not None for key in filled):
+        return row  # the common case, at C speed
     keeps_none = plan.keeps_none
     for key, column in plan.columns:
-        value = values.get(key, _MISSING)
-        if value is None and key not in keeps_none:
-            value = _MISSING
-        if value is _MISSING:
-            if key in plan.filled_by_database:
-                continue
-            values[key] = value = None
-        row[column] = value
+        if key in filled and key not in keeps_none and values.get(key, _MISSING) is None:
+            del row[column]
     return row
 
 
@@ -596,13 +595,12 @@ async def _insert_rows(
 def _init_collections(group: Group) -> None:
     """New rows have no children but those this call made: an empty collection, not a lazy load."""
     plan = group.plan
-    for obj in group.objects:
-        values = obj.__dict__
-        for key in plan.collections:
-            if key not in values:
-                init_collection(obj, key)
-        for key in plan.scalars:
-            values.setdefault(key, None)
+    empty_until_read(group.objects, plan.collections)
+    if plan.scalars:
+        for obj in group.objects:
+            values = obj.__dict__
+            for key in plan.scalars:
+                values.setdefault(key, None)
 
 
 async def _persist_with_orm(

@@ -71,3 +71,28 @@ def forget_collection(parent: Any, key: str) -> None:
         return
     state: InstanceState[Any] = instance_state(parent)
     state._expire_attributes(state.dict, [key])
+
+
+def _no_rows(state: InstanceState[Any], passive: Any) -> list[Any]:
+    return []
+
+
+def empty_until_read(objects: Sequence[Any], keys: Sequence[str]) -> None:
+    """Let the collections ``keys`` of new rows load as empty, with no SQL, when first read.
+
+    A new row has no children but those its call made (already in the dict, or
+    appended later through a backref, which SQLAlchemy merges in on load). An
+    instance-level loader costs a dict entry per object; building the empty
+    instrumented collections up front would cost ten times more.
+    """
+    for obj in objects:
+        values = obj.__dict__
+        missing = [key for key in keys if key not in values]
+        if not missing:
+            continue
+        state = instance_state(obj)
+        callables = state.__dict__.get("callables")
+        if callables is None:
+            callables = state.callables = {}
+        for key in missing:
+            callables[key] = _no_rows
