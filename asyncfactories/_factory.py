@@ -18,10 +18,10 @@ from asyncfactories._bulk import discard, persist
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError, FactoryError
 from asyncfactories._gc import gc_paused
 from asyncfactories._load import DEFAULT_CHUNK_SIZE, check_load_arguments, load_rows
-from asyncfactories._options import FactoryOptions, parse_options
+from asyncfactories._options import FactoryOptions, default_hook, parse_options
 from asyncfactories._progress import reporter
 from asyncfactories._resolver import Builder, check_definition, run_sync
-from asyncfactories._session import resolve_session
+from asyncfactories._session import hook_save, resolve_session
 from asyncfactories._workers import base_seed, check_shard, enter_slice, load_in_workers, shares
 
 __all__ = ("AsyncFactory",)
@@ -70,7 +70,7 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agent = AgentFactory.build(name="x")  # doctest: +SKIP
         """
-        made: list[ModelT] = cls._build(1, overrides, attributes_only=False)
+        made: list[ModelT] = cls._build_objects(1, overrides, attributes_only=False)
         return made[0]
 
     @classmethod
@@ -80,7 +80,7 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agents = AgentFactory.build_batch(3)  # doctest: +SKIP
         """
-        made: list[ModelT] = cls._build(size, overrides, attributes_only=False)
+        made: list[ModelT] = cls._build_objects(size, overrides, attributes_only=False)
         return made
 
     @classmethod
@@ -91,11 +91,13 @@ class AsyncFactory(Generic[ModelT]):
             >>> AgentFactory.attributes(name="x")["name"]  # doctest: +SKIP
             'x'
         """
-        made: list[dict[str, Any]] = cls._build(1, overrides, attributes_only=True)
+        made: list[dict[str, Any]] = cls._build_objects(1, overrides, attributes_only=True)
         return made[0]
 
     @classmethod
-    def _build(cls, size: int, overrides: dict[str, Any], *, attributes_only: bool) -> list[Any]:
+    def _build_objects(
+        cls, size: int, overrides: dict[str, Any], *, attributes_only: bool
+    ) -> list[Any]:
         options = cls._usable("build")
         _check_count(options, size, "build_batch")
         builder = Builder(create=False, attributes_only=attributes_only)
@@ -112,7 +114,7 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agent = await AgentFactory.create(name="x")  # doctest: +SKIP
         """
-        made = await cls._create(1, session, overrides)
+        made = await cls._make_objects(1, session, overrides)
         return made[0]
 
     @classmethod
@@ -127,10 +129,10 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agents = await AgentFactory.create_batch(10_000)  # doctest: +SKIP
         """
-        return await cls._create(size, session, overrides)
+        return await cls._make_objects(size, session, overrides)
 
     @classmethod
-    async def _create(
+    async def _make_objects(
         cls, size: int, session: AsyncSession | None, overrides: dict[str, Any]
     ) -> list[ModelT]:
         options = cls._usable("create")
@@ -246,13 +248,79 @@ class AsyncFactory(Generic[ModelT]):
     # -- sequences --------------------------------------------------------------
 
     @classmethod
-    def reset_sequence(cls, value: int = 0) -> None:
+    def reset_sequence(cls, value: int | None = None, force: bool = False) -> None:
         """Restart ``Sequence`` numbering at ``value`` and forget unique values.
+
+        Without ``value`` numbering restarts at ``_setup_next_sequence()`` (0).
+        A subclass sharing its parent's counter needs ``force=True``, as in
+        factory_boy.
 
         Example:
             >>> AgentFactory.reset_sequence()  # doctest: +SKIP
         """
-        cls._usable("reset_sequence").hierarchy.reset(value)
+        options = cls._usable("reset_sequence")
+        parent = next((b for b in cls.__mro__[1:] if "_options" in b.__dict__), None)
+        shared = parent is not None and parent.__dict__["_options"].hierarchy is options.hierarchy
+        if shared and not force:
+            raise FactoryArgumentError(
+                options.name,
+                None,
+                f"shares its sequence counter with {parent.__name__}",  # type: ignore[union-attr]
+                f"call {parent.__name__}.reset_sequence(), or pass force=True",  # type: ignore[union-attr]
+            )
+        options.hierarchy.reset(value)
+
+    # -- factory_boy's overridable hooks (the library itself never calls these names) --
+
+    @classmethod
+    @default_hook
+    def _setup_next_sequence(cls) -> int:
+        """The first ``Sequence`` number, asked on first use and after ``reset_sequence()``.
+
+        Example:
+            >>> class UserFactory(AsyncFactory[User]):  # doctest: +SKIP
+            ...     @classmethod
+            ...     def _setup_next_sequence(cls):
+            ...         return 100
+        """
+        return 0
+
+    @classmethod
+    @default_hook
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
+        """Override to change the resolved keyword arguments before the model gets them."""
+        return kwargs
+
+    @classmethod
+    @default_hook
+    def _build(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        """Override to change how build() makes an object: ``model_class(*args, **kwargs)``."""
+        return model_class(*args, **kwargs)
+
+    @classmethod
+    @default_hook
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        """Override to write each object yourself; may be an ``async def``.
+
+        A factory that overrides it makes its objects one by one through it
+        (it leaves the bulk path). This default, reached with
+        ``await super()._create(model_class, **kwargs)``, adds the object to
+        the call's session and flushes it.
+
+        Example:
+            >>> class UserFactory(AsyncFactory[User]):  # doctest: +SKIP
+            ...     @classmethod
+            ...     async def _create(cls, model_class, *args, **kwargs):
+            ...         user = await super()._create(model_class, *args, **kwargs)
+            ...         audit.append(user.id)
+            ...         return user
+        """
+        return hook_save(cls.__name__, model_class(*args, **kwargs))
+
+    @classmethod
+    @default_hook
+    def _after_postgeneration(cls, instance: Any, create: bool, results: Any = None) -> None:
+        """Override to act once the post declarations ran; ``results`` maps their names to results."""
 
     @staticmethod
     def _require_mapped(options: FactoryOptions) -> None:

@@ -12,7 +12,7 @@ import dataclasses
 import inspect
 import types
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, configure_mappers
@@ -21,7 +21,14 @@ from asyncfactories._counter import Hierarchy
 from asyncfactories._declarations import Declaration, PostDeclaration, Trait
 from asyncfactories._errors import FactoryDefinitionError, UnknownFieldError
 
-__all__ = ("META_KEYS", "FactoryOptions", "UnknownDeclaredFieldError", "parse_options")
+__all__ = (
+    "META_KEYS",
+    "FactoryOptions",
+    "Hooks",
+    "UnknownDeclaredFieldError",
+    "default_hook",
+    "parse_options",
+)
 
 META_KEYS = ("model", "abstract", "persistence", "session_factory", "get_or_create")
 _ALIASES = {
@@ -30,6 +37,45 @@ _ALIASES = {
     "sqlalchemy_get_or_create": "get_or_create",
 }
 _PERSISTENCE = ("flush", "commit")
+
+
+_DEFAULT_HOOK = "__asyncfactories_default_hook__"
+_HOOK_NAMES = (
+    "_create",
+    "_build",
+    "_adjust_kwargs",
+    "_after_postgeneration",
+    "_setup_next_sequence",
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_hook(function: F) -> F:
+    """Mark the library's own version of a factory_boy hook, so overrides can be told apart."""
+    setattr(function, _DEFAULT_HOOK, True)
+    return function
+
+
+@dataclasses.dataclass(frozen=True)
+class Hooks:
+    """The factory_boy classmethods a factory overrides, bound to its class (``None`` if not)."""
+
+    create: Callable[..., Any] | None = None
+    build: Callable[..., Any] | None = None
+    adjust_kwargs: Callable[..., Any] | None = None
+    after_postgeneration: Callable[..., Any] | None = None
+    setup_next_sequence: Callable[[], int] | None = None
+
+
+def _hooks(cls: type) -> Hooks:
+    found: dict[str, Any] = {}
+    for name in _HOOK_NAMES:
+        method = getattr(cls, name, None)
+        function = getattr(method, "__func__", method)
+        if method is not None and not getattr(function, _DEFAULT_HOOK, False):
+            found[name.lstrip("_")] = method
+    return Hooks(**found)
 
 
 class UnknownDeclaredFieldError(FactoryDefinitionError, UnknownFieldError):
@@ -58,6 +104,8 @@ class FactoryOptions:
     mapper: Mapper[Any] | None
     #: Makes the model from resolved keyword arguments (see :func:`constructor_for`).
     make: Callable[[dict[str, Any]], Any]
+    #: factory_boy hooks the class overrides.
+    hooks: Hooks = Hooks()
     #: Call shapes already worked out (see the resolver), keyed by override shape.
     orders: dict[frozenset[tuple[str, object]], Any] = dataclasses.field(default_factory=dict)
 
@@ -188,7 +236,12 @@ def parse_options(
             post.pop(key, None)
 
     same_model = parent is not None and not parent.abstract and parent.model is model
-    hierarchy = parent.hierarchy if same_model and parent is not None else Hierarchy()
+    hooks = _hooks(cls)
+    hierarchy = (
+        parent.hierarchy
+        if same_model and parent is not None
+        else Hierarchy(setup=hooks.setup_next_sequence)
+    )
     model_fields, mapper = _model_fields(model) if not abstract else (None, None)
     options = FactoryOptions(
         name=name,
@@ -207,6 +260,7 @@ def parse_options(
         model_fields=model_fields,
         mapper=mapper,
         make=constructor_for(model, mapper),
+        hooks=hooks,
     )
     _check(options)
     return options

@@ -10,9 +10,13 @@ works because it refuses async declarations up front.
 
 from __future__ import annotations
 
+import inspect
 import types
 from collections.abc import Coroutine, Mapping
 from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import InstanceState
 
 from asyncfactories._counter import Hierarchy
 from asyncfactories._declarations import (
@@ -22,6 +26,7 @@ from asyncfactories._declarations import (
     Maybe,
     PostDeclaration,
 )
+from asyncfactories._declarations import Row as RowView
 from asyncfactories._errors import (
     AsyncDeclarationError,
     CyclicDeclarationError,
@@ -29,6 +34,7 @@ from asyncfactories._errors import (
     UnknownFieldError,
 )
 from asyncfactories._options import FactoryOptions, UnknownDeclaredFieldError
+from asyncfactories._session import last_resolved_session, using_hook_session
 from asyncfactories._subfactory import SubFactory
 
 __all__ = ("Builder", "Call", "check_definition", "options_of", "run_sync")
@@ -78,7 +84,7 @@ class Shape:
 class Call:
     """One factory call with its overrides: what every row of the call shares."""
 
-    __slots__ = ("lookup", "nested", "options", "post", "shape", "steps")
+    __slots__ = ("after", "hooked", "lookup", "nested", "options", "post", "shape", "steps")
 
     def __init__(self, options: FactoryOptions, overrides: Mapping[str, object]) -> None:
         self.options = options
@@ -129,6 +135,14 @@ class Call:
         self.post = tuple(
             (name, declaration, extracted.get(name, MISSING), post_kwargs.get(name, {}))
             for name, declaration in shape.post
+        )
+        hooks = options.hooks
+        #: The object is made through factory_boy hooks the factory overrides.
+        self.hooked = bool(hooks.create or hooks.build or hooks.adjust_kwargs)
+        self.after = (
+            AfterPostGeneration(hooks.after_postgeneration)
+            if hooks.after_postgeneration is not None
+            else None
         )
 
 
@@ -358,21 +372,45 @@ class Row:
         return self.builder.many(options_of(factory), overrides, self)
 
 
+class AfterPostGeneration(PostDeclaration):
+    """factory_boy's ``_after_postgeneration(instance, create, results)`` hook, run last."""
+
+    __slots__ = ("hook",)
+    runs_after_persist = True
+
+    def __init__(self, hook: Any) -> None:
+        self.hook = hook
+
+    def call(
+        self, row: RowView, obj: object, create: bool, extracted: object, kwargs: dict[str, object]
+    ) -> object:
+        """Call the hook with the results of the object's post declarations."""
+        return self.hook(obj, create=create, results=extracted)
+
+    def __repr__(self) -> str:
+        return "_after_postgeneration"
+
+
 class Builder:
     """Builds the objects of one public call, recording what ``create`` must insert."""
 
-    __slots__ = ("_calls", "attributes_only", "create", "created", "hooks")
+    __slots__ = ("_calls", "attributes_only", "create", "created", "hooks", "session")
 
     def __init__(self, *, create: bool, attributes_only: bool = False) -> None:
         self.create = create
         self.attributes_only = attributes_only
+        # A create call resolves its session just before it makes its Builder;
+        # a factory's own ``_create`` hook writes through that session.
+        self.session = last_resolved_session() if create else None
         # A SubFactory passes the same overrides mapping for every parent row:
         # prepare its call once per batch, not once per row.
         self._calls: dict[tuple[int, int], tuple[Mapping[str, object], Call]] = {}
         #: Every object made, children after the parents they were built for.
         self.created: list[tuple[FactoryOptions, object]] = []
-        #: post_generation hooks to run once the rows exist.
-        self.hooks: list[tuple[PostDeclaration, Row, object, object, dict[str, object]]] = []
+        #: post_generation hooks to run once the rows exist, with the object's results.
+        self.hooks: list[
+            tuple[str, PostDeclaration, Row, object, object, dict[str, object], dict[str, object]]
+        ] = []
 
     def one(self, options: FactoryOptions, overrides: Mapping[str, object], parent: Row) -> object:
         """A sub-object: the object itself in a build, an awaitable of it in a create."""
@@ -443,8 +481,11 @@ class Builder:
                                 )
                             value = await value
                     values[name] = value
-                obj = self._construct(call, row)
-                if call.post and not isinstance(obj, dict):
+                if call.hooked:
+                    obj = await self._construct_hooked(call, row)
+                else:
+                    obj = self._construct(call, row)
+                if (call.post and not isinstance(obj, dict)) or call.after is not None:
                     await self._run_post(call, row, obj)
                 made.append(obj)
             except FactoryError:
@@ -474,14 +515,74 @@ class Builder:
             self.created.append((options, obj))
         return obj
 
+    async def _construct_hooked(self, call: Call, row: Row) -> Any:
+        """Make the object through the factory_boy hooks the factory overrides."""
+        options = call.options
+        hooks = options.hooks
+        kwargs: dict[str, Any] = {k: v for k, v in row.values.items() if v is not SKIP}
+        if hooks.adjust_kwargs is not None:
+            kwargs = hooks.adjust_kwargs(**kwargs)
+        params = options.params
+        kwargs = {k: v for k, v in kwargs.items() if k not in params and v is not SKIP}
+        if self.attributes_only and row.parent is None:
+            return kwargs
+        row.field = ""
+        if self.create and hooks.create is not None:
+            return await self._through_create_hook(options, kwargs)
+        if not self.create and hooks.build is not None:
+            obj = hooks.build(options.model, **kwargs)
+        else:
+            try:
+                obj = options.make(kwargs)
+            except TypeError as exc:
+                raise UnknownFieldError(
+                    options.name,
+                    None,
+                    f"{_model_name(options)}(...) refused the resolved fields ({exc})",
+                    "make the declared fields match what the model accepts",
+                ) from exc
+        if self.create:
+            self.created.append((options, obj))
+        return obj
+
+    async def _through_create_hook(self, options: FactoryOptions, kwargs: dict[str, Any]) -> Any:
+        """factory_boy's ``_create(model_class, **kwargs)``: the factory writes its own object.
+
+        A transient result joins the batch's INSERTs, as the ORM would write
+        it; a result the hook added to the session is flushed there, so the
+        objects built after it can point at it.
+        """
+        assert options.hooks.create is not None
+        session = self.session
+        if session is not None and self.created:
+            # What the batch made so far may be linked to this object: write it
+            # through the ORM now, as the hook's own flush would have to.
+            session.add_all([made for _, made in self.created])
+            await session.flush()
+            self.created = []
+        with using_hook_session(session):
+            obj = options.hooks.create(options.model, **kwargs)
+            if inspect.isawaitable(obj):
+                obj = await obj
+        state = sa_inspect(obj, raiseerr=False)
+        if not isinstance(state, InstanceState):
+            return obj
+        if state.key is None and state.session_id is None:
+            self.created.append((options, obj))
+            return obj
+        if state.key is None and session is not None and obj in session:
+            await session.flush()
+        return obj
+
     async def _run_post(self, call: Call, row: Row, obj: object) -> None:
         # Related factories run now, so their rows join this batch's INSERTs;
         # post_generation hooks wait until the rows exist (under create).
         create = self.create
+        results: dict[str, object] = {}
         for name, declaration, extracted, kwargs in call.post:
             row.field = name
             if create and declaration.runs_after_persist:
-                self.hooks.append((declaration, row, obj, extracted, kwargs))
+                self.hooks.append((name, declaration, row, obj, extracted, kwargs, results))
                 continue
             result = declaration.call(row, obj, create, extracted, dict(kwargs))
             if type(result) is _COROUTINE:
@@ -493,11 +594,21 @@ class Builder:
                         "returned an awaitable and build() cannot await it",
                         "use `await create()`, or make it a plain function",
                     )
-                await result
+                result = await result
+            results[name] = result
+        if call.after is not None:
+            if create:
+                self.hooks.append(("", call.after, row, obj, MISSING, {}, results))
+            else:
+                call.after.call(row, obj, False, results, {})
 
     async def run_hooks(self) -> None:
         """Run the post_generation hooks recorded during a create, in order."""
-        for declaration, row, obj, extracted, kwargs in self.hooks:
-            result = declaration.call(row, obj, True, extracted, dict(kwargs))
+        for name, declaration, row, obj, extracted, kwargs, results in self.hooks:
+            result = declaration.call(
+                row, obj, True, results if not name else extracted, dict(kwargs)
+            )
             if type(result) is _COROUTINE:
-                await result
+                result = await result
+            if name:
+                results[name] = result
