@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Mapper, configure_mappers
+from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
+from sqlalchemy.orm import Mapper, Session, configure_mappers, scoped_session
 
 from asyncfactories._counter import Hierarchy
 from asyncfactories._declarations import Declaration, PostDeclaration, Trait
@@ -30,7 +31,14 @@ __all__ = (
     "parse_options",
 )
 
-META_KEYS = ("model", "abstract", "persistence", "session_factory", "get_or_create")
+META_KEYS = (
+    "model",
+    "abstract",
+    "persistence",
+    "session_factory",
+    "get_or_create",
+    "sqlalchemy_session",
+)
 _ALIASES = {
     "sqlalchemy_session_factory": "session_factory",
     "sqlalchemy_session_persistence": "persistence",
@@ -91,6 +99,9 @@ class FactoryOptions:
     abstract: bool
     persistence: str
     session_factory: Callable[[], Any] | None
+    #: factory_boy's ``Meta.sqlalchemy_session``: an AsyncSession, an
+    #: ``async_scoped_session`` or a zero-argument callable returning one.
+    session: object
     get_or_create: tuple[str, ...]
     #: Fields and params in declaration order: plain values or declarations.
     fields: Mapping[str, object]
@@ -126,13 +137,6 @@ def _meta_values(name: str, meta: type | None) -> dict[str, object]:
     for key, value in vars(meta).items():
         if key.startswith("__"):
             continue
-        if key == "sqlalchemy_session":
-            raise FactoryDefinitionError(
-                name,
-                "Meta.sqlalchemy_session",
-                "a session object in Meta would be shared by every test and task",
-                "set Meta.session_factory = async_sessionmaker(engine) or bind one with use_session()",
-            )
         canonical = _ALIASES.get(key, key)
         if canonical not in META_KEYS:
             allowed = ", ".join(META_KEYS + tuple(_ALIASES))
@@ -191,7 +195,37 @@ def parse_options(
         raise FactoryDefinitionError(
             name, "Meta.persistence", f"is {persistence!r}", 'use "flush" (the default) or "commit"'
         )
-    session_factory = meta.get("session_factory", parent.session_factory if parent else None)
+    if "session_factory" in meta and "sqlalchemy_session" in meta:
+        raise FactoryDefinitionError(
+            name,
+            "Meta.sqlalchemy_session",
+            "is set together with Meta.sqlalchemy_session_factory",
+            "keep one of the two, as factory_boy requires",
+        )
+    # A subclass that names one way to get a session replaces the other it inherited.
+    inherit = (
+        parent is not None and "session_factory" not in meta and "sqlalchemy_session" not in meta
+    )
+    session_factory = meta.get(
+        "session_factory", parent.session_factory if parent and inherit else None
+    )
+    session = meta.get("sqlalchemy_session", parent.session if parent and inherit else None)
+    if isinstance(session, Session) or (
+        isinstance(session, scoped_session) and not isinstance(session, async_scoped_session)
+    ):
+        raise FactoryDefinitionError(
+            name,
+            "Meta.sqlalchemy_session",
+            f"is a synchronous {type(session).__name__}, which cannot be awaited",
+            "give it an AsyncSession, an async_scoped_session or a callable returning an AsyncSession",
+        )
+    if session is not None and not isinstance(session, AsyncSession) and not callable(session):
+        raise FactoryDefinitionError(
+            name,
+            "Meta.sqlalchemy_session",
+            f"is {session!r}",
+            "give it an AsyncSession, an async_scoped_session or a callable returning an AsyncSession",
+        )
     if session_factory is not None and not callable(session_factory):
         raise FactoryDefinitionError(
             name,
@@ -249,6 +283,7 @@ def parse_options(
         abstract=abstract,
         persistence=str(persistence),
         session_factory=session_factory,
+        session=session,
         get_or_create=get_or_create,
         fields=fields,
         # Trait switches are parameters too: never passed to the model.

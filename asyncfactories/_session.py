@@ -2,7 +2,11 @@
 
 Resolution, first that applies: the ``session=`` argument; the session bound
 by ``use_session`` (a ContextVar, so concurrent tasks never see each other's
-binding); ``Meta.session_factory``; else :class:`NoSessionError`.
+binding); factory_boy's ``Meta.sqlalchemy_session`` (a session, an
+``async_scoped_session`` or a callable returning one; the caller's session,
+so it is flushed, not committed or closed); ``Meta.session_factory`` (alias
+``sqlalchemy_session_factory``: a session of the call's own, committed and
+closed); else :class:`NoSessionError`.
 """
 
 from __future__ import annotations
@@ -135,6 +139,17 @@ def _resolve(options: FactoryOptions, session: object) -> tuple[AsyncSession, bo
     bound = _bound.get()
     if bound is not None:
         return bound, False
+    if options.session is not None:
+        given = options.session
+        chosen = given if isinstance(given, AsyncSession) else given()  # type: ignore[operator]
+        if not isinstance(chosen, AsyncSession):
+            raise FactoryArgumentError(
+                options.name,
+                "Meta.sqlalchemy_session",
+                f"returned {type(chosen).__name__}, not an AsyncSession",
+                "make it return an AsyncSession (async_scoped_session does)",
+            )
+        return chosen, False
     if options.session_factory is not None:
         made = options.session_factory()
         if not isinstance(made, AsyncSession):
@@ -150,7 +165,7 @@ def _resolve(options: FactoryOptions, session: object) -> tuple[AsyncSession, bo
         None,
         "has no session to create in",
         "pass session=..., bind one with `async with use_session(session):`, "
-        "or set Meta.session_factory = async_sessionmaker(engine)",
+        "or set Meta.session_factory = async_sessionmaker(engine) (or Meta.sqlalchemy_session)",
     )
 
 

@@ -91,10 +91,10 @@ DEFINITION_MISUSES = [
         ("Meta.persistence", "'save'", '"commit"'),
     ),
     Misuse(
-        "session object in Meta",
+        "Meta.sqlalchemy_session that is no session",
         define_meta(sqlalchemy_session=object()),
         FactoryDefinitionError,
-        ("Meta.sqlalchemy_session", "session_factory"),
+        ("Meta.sqlalchemy_session", "async_scoped_session"),
     ),
     Misuse(
         "session_factory not callable",
