@@ -9,13 +9,13 @@ on the class, so concurrent tasks creating through one factory never meet.
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from asyncfactories._bulk import discard, persist
-from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError, FactoryError
+from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
 from asyncfactories._gc import gc_paused
 from asyncfactories._load import DEFAULT_CHUNK_SIZE, check_load_arguments, load_rows
 from asyncfactories._options import FactoryOptions, default_hook, parse_options
@@ -53,13 +53,19 @@ class AsyncFactory(Generic[ModelT]):
             check_definition(options)
         cls._options = options
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> AsyncFactory[ModelT]:
-        raise FactoryError(
-            cls.__name__,
-            None,
-            "a factory class is not called",
-            f"use `await {cls.__name__}.create(...)` or `{cls.__name__}.build(...)`",
-        )
+    def __new__(  # type: ignore[misc]  # calling the class is factory_boy's create(), awaited
+        cls, *args: Any, **kwargs: Any
+    ) -> Coroutine[Any, Any, ModelT]:
+        """``await UserFactory(name="x")`` is ``await UserFactory.create(name="x")``."""
+        if args:
+            raise FactoryArgumentError(
+                cls.__name__,
+                None,
+                f"got positional arguments {args!r}",
+                f"pass fields by name: `await {cls.__name__}(name=...)`",
+            )
+        cls._usable("create")  # refuse an abstract factory now, not when awaited
+        return cls.create(**kwargs)
 
     # -- without a database ---------------------------------------------------
 

@@ -272,10 +272,10 @@ CALL_MISUSES = [
         ("AsyncFactory.Meta.model", "is abstract", "set Meta.model"),
     ),
     Misuse(
-        "calling a factory class",
-        lambda: PointFactory(),
-        FactoryError,
-        ("PointFactory", "is not called", "create("),
+        "calling a factory class with positional arguments",
+        lambda: PointFactory(1),
+        FactoryArgumentError,
+        ("PointFactory", "positional arguments", "pass fields by name"),
     ),
     Misuse(
         "Iterator runs out",

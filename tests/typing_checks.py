@@ -26,5 +26,7 @@ async def typed(session: AsyncSession) -> None:
     assert_type(AgentFactory.build_batch(2), list[AgentRegistry])
     assert_type(AgentFactory.attributes(), dict[str, Any])
     assert_type(await EpisodeFactory.create(session=session, agent__name="x"), Episode)
+    assert_type(await AgentFactory(session=session, name="x"), AgentRegistry)
+    assert_type(await EpisodeFactory(agent__name="x"), Episode)
     async with use_session(session) as bound:
         assert_type(bound, AsyncSession)
