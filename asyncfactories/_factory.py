@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Coroutine
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -18,9 +18,9 @@ from asyncfactories._bulk import discard, persist
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
 from asyncfactories._gc import gc_paused
 from asyncfactories._load import DEFAULT_CHUNK_SIZE, check_load_arguments, load_rows
-from asyncfactories._options import FactoryOptions, default_hook, parse_options
+from asyncfactories._options import STRATEGIES, FactoryOptions, default_hook, parse_options
 from asyncfactories._progress import reporter
-from asyncfactories._resolver import Builder, check_definition, run_sync
+from asyncfactories._resolver import Builder, StubObject, check_definition, run_sync
 from asyncfactories._session import hook_save, resolve_session
 from asyncfactories._workers import base_seed, check_shard, enter_slice, load_in_workers, shares
 
@@ -64,7 +64,11 @@ class AsyncFactory(Generic[ModelT]):
                 f"got positional arguments {args!r}",
                 f"pass fields by name: `await {cls.__name__}(name=...)`",
             )
-        cls._usable("create")  # refuse an abstract factory now, not when awaited
+        strategy = cls._usable("create").strategy  # an abstract factory is refused now
+        if strategy == "build":  # Meta.strategy = "build": a plain call, as in factory_boy
+            return cls.build(**kwargs)  # type: ignore[return-value]
+        if strategy == "stub":
+            return cls.stub(**kwargs)  # type: ignore[return-value]
         return cls.create(**kwargs)
 
     # -- without a database ---------------------------------------------------
@@ -276,6 +280,114 @@ class AsyncFactory(Generic[ModelT]):
             )
         options.hierarchy.reset(value)
 
+    # -- factory_boy's other strategies ---------------------------------------------
+
+    @classmethod
+    def stub(cls, **overrides: Any) -> StubObject:
+        """A plain object with the resolved fields as attributes; SubFactories are stubs too.
+
+        Example:
+            >>> AgentFactory.stub(name="x").name  # doctest: +SKIP
+            'x'
+        """
+        return cls.stub_batch(1, **overrides)[0]
+
+    @classmethod
+    def stub_batch(cls, size: int, **overrides: Any) -> list[StubObject]:
+        """``size`` stubs.
+
+        Example:
+            >>> stubs = AgentFactory.stub_batch(3)  # doctest: +SKIP
+        """
+        options = cls._usable("stub")
+        _check_count(options, size, "stub_batch")
+        made: list[StubObject] = run_sync(
+            Builder(create=False, stub=True).build(options, overrides, size)
+        )
+        return made
+
+    @overload
+    @classmethod
+    def generate(
+        cls, strategy: Literal["create"], **overrides: Any
+    ) -> Coroutine[Any, Any, ModelT]: ...
+    @overload
+    @classmethod
+    def generate(cls, strategy: Literal["build"], **overrides: Any) -> ModelT: ...
+    @overload
+    @classmethod
+    def generate(cls, strategy: Literal["stub"], **overrides: Any) -> StubObject: ...
+    @classmethod
+    def generate(cls, strategy: str, **overrides: Any) -> object:
+        """``build()``, ``create()`` (to await) or ``stub()``, by the strategy's name.
+
+        Example:
+            >>> agent = await AgentFactory.generate("create")  # doctest: +SKIP
+        """
+        return getattr(cls, _strategy(cls, strategy))(**overrides)
+
+    @overload
+    @classmethod
+    def generate_batch(
+        cls, strategy: Literal["create"], size: int, **overrides: Any
+    ) -> Coroutine[Any, Any, list[ModelT]]: ...
+    @overload
+    @classmethod
+    def generate_batch(
+        cls, strategy: Literal["build"], size: int, **overrides: Any
+    ) -> list[ModelT]: ...
+    @overload
+    @classmethod
+    def generate_batch(
+        cls, strategy: Literal["stub"], size: int, **overrides: Any
+    ) -> list[StubObject]: ...
+    @classmethod
+    def generate_batch(cls, strategy: str, size: int, **overrides: Any) -> object:
+        """``build_batch()``, ``create_batch()`` (to await) or ``stub_batch()``, by name.
+
+        Example:
+            >>> agents = AgentFactory.generate_batch("build", 3)  # doctest: +SKIP
+        """
+        return getattr(cls, f"{_strategy(cls, strategy)}_batch")(size, **overrides)
+
+    @overload
+    @classmethod
+    def simple_generate(
+        cls, create: Literal[True], **overrides: Any
+    ) -> Coroutine[Any, Any, ModelT]: ...
+    @overload
+    @classmethod
+    def simple_generate(cls, create: Literal[False], **overrides: Any) -> ModelT: ...
+    @classmethod
+    def simple_generate(cls, create: bool, **overrides: Any) -> object:
+        """``create()`` (to await) when ``create`` is true, else ``build()``.
+
+        Example:
+            >>> agent = AgentFactory.simple_generate(False)  # doctest: +SKIP
+        """
+        return cls.create(**overrides) if create else cls.build(**overrides)
+
+    @overload
+    @classmethod
+    def simple_generate_batch(
+        cls, create: Literal[True], size: int, **overrides: Any
+    ) -> Coroutine[Any, Any, list[ModelT]]: ...
+    @overload
+    @classmethod
+    def simple_generate_batch(
+        cls, create: Literal[False], size: int, **overrides: Any
+    ) -> list[ModelT]: ...
+    @classmethod
+    def simple_generate_batch(cls, create: bool, size: int, **overrides: Any) -> object:
+        """``create_batch()`` (to await) when ``create`` is true, else ``build_batch()``.
+
+        Example:
+            >>> agents = AgentFactory.simple_generate_batch(False, 3)  # doctest: +SKIP
+        """
+        if create:
+            return cls.create_batch(size, **overrides)
+        return cls.build_batch(size, **overrides)
+
     # -- factory_boy's overridable hooks (the library itself never calls these names) --
 
     @classmethod
@@ -349,6 +461,14 @@ class AsyncFactory(Generic[ModelT]):
                 "set Meta.model, or subclass it with one",
             )
         return options  # type: ignore[no-any-return]
+
+
+def _strategy(cls: type, strategy: str) -> str:
+    if strategy not in STRATEGIES:
+        raise FactoryArgumentError(
+            cls.__name__, None, f"got strategy {strategy!r}", 'use "create", "build" or "stub"'
+        )
+    return strategy
 
 
 def _check_count(options: FactoryOptions, size: object, method: str) -> None:

@@ -38,7 +38,13 @@ META_KEYS = (
     "session_factory",
     "get_or_create",
     "sqlalchemy_session",
+    "strategy",
+    "exclude",
+    "rename",
+    "inline_args",
 )
+#: factory_boy's strategies, the values of ``Meta.strategy``.
+STRATEGIES = ("build", "create", "stub")
 _ALIASES = {
     "sqlalchemy_session_factory": "session_factory",
     "sqlalchemy_session_persistence": "persistence",
@@ -117,6 +123,28 @@ class FactoryOptions:
     make: Callable[[dict[str, Any]], Any]
     #: factory_boy hooks the class overrides.
     hooks: Hooks = Hooks()
+    #: factory_boy's Meta.strategy: what calling the class does.
+    strategy: str = "create"
+    #: Meta.exclude: resolved, readable by other declarations, never passed to the model.
+    exclude: frozenset[str] = frozenset()
+    #: Meta.rename: declared name -> the model's keyword argument.
+    rename: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: Meta.inline_args: fields passed to the model positionally, in this order.
+    inline_args: tuple[str, ...] = ()
+
+    @property
+    def prepares(self) -> bool:
+        """Whether kwargs go through factory_boy's preparation (hooks, exclude, rename...)."""
+        hooks = self.hooks
+        return bool(
+            hooks.create
+            or hooks.build
+            or hooks.adjust_kwargs
+            or self.exclude
+            or self.rename
+            or self.inline_args
+        )
+
     #: Call shapes already worked out (see the resolver), keyed by override shape.
     orders: dict[frozenset[tuple[str, object]], Any] = dataclasses.field(default_factory=dict)
 
@@ -172,6 +200,19 @@ def _signature_names(target: Any) -> set[str] | None:
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
         return None
     return {p.name for p in parameters if p.name != "self"}
+
+
+def _names(
+    factory: str, key: str, meta: Mapping[str, object], inherited: tuple[str, ...] | frozenset[str]
+) -> tuple[str, ...]:
+    value = meta.get(key, inherited)
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, (tuple, list, set, frozenset)):
+        raise FactoryDefinitionError(
+            factory, f"Meta.{key}", f"is {value!r}", "give it a tuple of field names"
+        )
+    return tuple(str(v) for v in value)
 
 
 def _is_body_value(key: str, value: object) -> bool:
@@ -236,6 +277,14 @@ def parse_options(
     raw_keys = meta.get("get_or_create", parent.get_or_create if parent else ())
     get_or_create = (raw_keys,) if isinstance(raw_keys, str) else tuple(raw_keys)  # type: ignore[arg-type]
 
+    strategy = meta.get("strategy", parent.strategy if parent else "create")
+    if strategy not in STRATEGIES:
+        raise FactoryDefinitionError(
+            name, "Meta.strategy", f"is {strategy!r}", 'use "create", "build" or "stub"'
+        )
+    exclude = frozenset(_names(name, "exclude", meta, parent.exclude if parent else ()))
+    inline_args = _names(name, "inline_args", meta, parent.inline_args if parent else ())
+    rename = dict(meta.get("rename", parent.rename if parent else {}))  # type: ignore[call-overload]
     fields: dict[str, object] = dict(parent.fields) if parent else {}
     params: set[str] = set(parent.params) if parent else set()
     traits: dict[str, Trait] = dict(parent.traits) if parent else {}
@@ -277,6 +326,8 @@ def parse_options(
         else Hierarchy(setup=hooks.setup_next_sequence)
     )
     model_fields, mapper = _model_fields(model) if not abstract else (None, None)
+    if hooks.build is not None and mapper is None:
+        model_fields = None  # the factory's own _build decides what it accepts (ListFactory)
     options = FactoryOptions(
         name=name,
         model=model,
@@ -296,6 +347,10 @@ def parse_options(
         mapper=mapper,
         make=constructor_for(model, mapper),
         hooks=hooks,
+        strategy=str(strategy),
+        exclude=exclude,
+        rename=rename,
+        inline_args=inline_args,
     )
     _check(options)
     return options
@@ -352,7 +407,13 @@ def _check(options: FactoryOptions) -> None:
         return
     model_name = getattr(options.model, "__name__", repr(options.model))
     for key in options.fields:
-        if key not in options.params and key not in options.model_fields:
+        passed_as = options.rename.get(key, key)
+        if (
+            key not in options.params
+            and key not in options.exclude
+            and passed_as not in options.model_fields
+            and key not in options.inline_args
+        ):
             raise UnknownDeclaredFieldError(
                 name,
                 key,

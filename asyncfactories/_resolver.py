@@ -37,7 +37,7 @@ from asyncfactories._options import FactoryOptions, UnknownDeclaredFieldError
 from asyncfactories._session import last_resolved_session, using_hook_session
 from asyncfactories._subfactory import SubFactory
 
-__all__ = ("Builder", "Call", "check_definition", "options_of", "run_sync")
+__all__ = ("Builder", "Call", "StubObject", "check_definition", "options_of", "run_sync")
 
 _COROUTINE = types.CoroutineType
 _PLAIN = object()
@@ -123,14 +123,19 @@ class Call:
                     f"override {head!r} itself, or declare it as a SubFactory",
                 )
         self.nested = nested
-        self.steps = tuple(
-            (
-                name,
-                root[name] if from_call else value,
-                isinstance(root[name] if from_call else value, Declaration),
-            )
-            for name, value, from_call in shape.order
-        )
+        steps = []
+        for name, value, from_call in shape.order:
+            if from_call:
+                value = root[name]
+                # factory_boy's Transformer also transforms the value a call passes.
+                declared = options.fields.get(name)
+                given = (
+                    getattr(declared, "given", None) if isinstance(declared, Declaration) else None
+                )
+                if given is not None:
+                    value = given(value)
+            steps.append((name, value, isinstance(value, Declaration)))
+        self.steps = tuple(steps)
         self.lookup = {name: value for name, value, _ in self.steps}
         self.post = tuple(
             (name, declaration, extracted.get(name, MISSING), post_kwargs.get(name, {}))
@@ -138,7 +143,7 @@ class Call:
         )
         hooks = options.hooks
         #: The object is made through factory_boy hooks the factory overrides.
-        self.hooked = bool(hooks.create or hooks.build or hooks.adjust_kwargs)
+        self.hooked = options.prepares
         self.after = (
             AfterPostGeneration(hooks.after_postgeneration)
             if hooks.after_postgeneration is not None
@@ -361,15 +366,40 @@ class Row:
         self.values[name] = value
         return value
 
-    def recurse(self, factory: object, defaults: Mapping[str, object]) -> object:
-        """Build the SubFactory object of the current field."""
+    def recurse(
+        self, factory: object, defaults: Mapping[str, object], *, same_sequence: bool = False
+    ) -> object:
+        """Build the SubFactory object of the current field.
+
+        ``same_sequence`` gives it this object's sequence number (factory_boy's
+        ``FORCE_SEQUENCE``, which ``Dict`` and ``List`` use).
+        """
         nested = self.call.nested.get(self.field)
         overrides = {**defaults, **nested} if nested else defaults
-        return self.builder.one(options_of(factory), overrides, self)
+        return self.builder.one(
+            options_of(factory), overrides, self, self.n if same_sequence else None
+        )
 
     def relate(self, factory: object, overrides: list[dict[str, object]]) -> object:
         """Build the related objects of the current post declaration."""
         return self.builder.many(options_of(factory), overrides, self)
+
+
+class StubObject:
+    """What ``stub()`` makes: a plain object with the resolved fields as attributes.
+
+    Example:
+        >>> StubObject(name="x").name
+        'x'
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        for name, value in kwargs.items():
+            setattr(self, name, value)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"StubObject({inner})"
 
 
 class AfterPostGeneration(PostDeclaration):
@@ -394,11 +424,13 @@ class AfterPostGeneration(PostDeclaration):
 class Builder:
     """Builds the objects of one public call, recording what ``create`` must insert."""
 
-    __slots__ = ("_calls", "attributes_only", "create", "created", "hooks", "session")
+    __slots__ = ("_calls", "attributes_only", "create", "created", "hooks", "session", "stub")
 
-    def __init__(self, *, create: bool, attributes_only: bool = False) -> None:
+    def __init__(self, *, create: bool, attributes_only: bool = False, stub: bool = False) -> None:
         self.create = create
         self.attributes_only = attributes_only
+        #: factory_boy's stub strategy: every level is a StubObject, not the model.
+        self.stub = stub
         # A create call resolves its session just before it makes its Builder;
         # a factory's own ``_create`` hook writes through that session.
         self.session = last_resolved_session() if create else None
@@ -412,15 +444,25 @@ class Builder:
             tuple[str, PostDeclaration, Row, object, object, dict[str, object], dict[str, object]]
         ] = []
 
-    def one(self, options: FactoryOptions, overrides: Mapping[str, object], parent: Row) -> object:
+    def one(
+        self,
+        options: FactoryOptions,
+        overrides: Mapping[str, object],
+        parent: Row,
+        sequence: int | None = None,
+    ) -> object:
         """A sub-object: the object itself in a build, an awaitable of it in a create."""
-        coroutine = self._first(options, overrides, parent)
+        coroutine = self._first(options, overrides, parent, sequence)
         return coroutine if self.create else run_sync(coroutine)
 
     async def _first(
-        self, options: FactoryOptions, overrides: Mapping[str, object], parent: Row
+        self,
+        options: FactoryOptions,
+        overrides: Mapping[str, object],
+        parent: Row,
+        sequence: int | None,
     ) -> object:
-        return (await self.build(options, overrides, 1, parent))[0]
+        return (await self.build(options, overrides, 1, parent, sequence))[0]
 
     def many(
         self, options: FactoryOptions, overrides: list[dict[str, object]], parent: Row
@@ -440,6 +482,7 @@ class Builder:
         overrides: Mapping[str, object],
         count: int,
         parent: Row | None = None,
+        sequence: int | None = None,
     ) -> list[Any]:
         """Resolve and make ``count`` objects of one factory."""
         key = (id(options), id(overrides))
@@ -457,7 +500,10 @@ class Builder:
                 "is an async declaration and build() cannot await it",
                 "use `await create()` / `create_batch()`, or make the declaration a plain function",
             )
-        first, step = options.hierarchy.take(count)
+        if sequence is None:
+            first, step = options.hierarchy.take(count)
+        else:
+            first, step = sequence, 1
         steps = call.steps
         made: list[Any] = []
         for index in range(count):
@@ -502,6 +548,8 @@ class Builder:
         if self.attributes_only and row.parent is None:
             return kwargs
         row.field = ""
+        if self.stub:
+            return StubObject(**kwargs)
         try:
             obj = options.make(kwargs)
         except TypeError as exc:
@@ -511,7 +559,7 @@ class Builder:
                 f"{_model_name(options)}(...) refused the resolved fields ({exc})",
                 "make the declared fields match what the model accepts",
             ) from exc
-        if self.create:
+        if self.create and options.mapper is not None:
             self.created.append((options, obj))
         return obj
 
@@ -523,17 +571,28 @@ class Builder:
         if hooks.adjust_kwargs is not None:
             kwargs = hooks.adjust_kwargs(**kwargs)
         params = options.params
-        kwargs = {k: v for k, v in kwargs.items() if k not in params and v is not SKIP}
+        exclude = options.exclude
+        kwargs = {
+            k: v
+            for k, v in kwargs.items()
+            if k not in params and k not in exclude and v is not SKIP
+        }
+        for old, new in options.rename.items():
+            if old in kwargs:
+                kwargs[new] = kwargs.pop(old)
         if self.attributes_only and row.parent is None:
             return kwargs
+        args = tuple(kwargs.pop(name) for name in options.inline_args if name in kwargs)
         row.field = ""
+        if self.stub:
+            return StubObject(**kwargs)
         if self.create and hooks.create is not None:
-            return await self._through_create_hook(options, kwargs)
-        if not self.create and hooks.build is not None:
-            obj = hooks.build(options.model, **kwargs)
+            return await self._through_create_hook(options, args, kwargs)
+        if hooks.build is not None and (not self.create or options.mapper is None):
+            obj = hooks.build(options.model, *args, **kwargs)
         else:
             try:
-                obj = options.make(kwargs)
+                obj = options.model(*args, **kwargs) if args else options.make(kwargs)
             except TypeError as exc:
                 raise UnknownFieldError(
                     options.name,
@@ -541,11 +600,13 @@ class Builder:
                     f"{_model_name(options)}(...) refused the resolved fields ({exc})",
                     "make the declared fields match what the model accepts",
                 ) from exc
-        if self.create:
+        if self.create and options.mapper is not None:
             self.created.append((options, obj))
         return obj
 
-    async def _through_create_hook(self, options: FactoryOptions, kwargs: dict[str, Any]) -> Any:
+    async def _through_create_hook(
+        self, options: FactoryOptions, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
         """factory_boy's ``_create(model_class, **kwargs)``: the factory writes its own object.
 
         A transient result joins the batch's INSERTs, as the ORM would write
@@ -554,14 +615,14 @@ class Builder:
         """
         assert options.hooks.create is not None
         session = self.session
-        if session is not None and self.created:
+        if session is not None and self.created and options.mapper is not None:
             # What the batch made so far may be linked to this object: write it
             # through the ORM now, as the hook's own flush would have to.
             session.add_all([made for _, made in self.created])
             await session.flush()
             self.created = []
         with using_hook_session(session):
-            obj = options.hooks.create(options.model, **kwargs)
+            obj = options.hooks.create(options.model, *args, **kwargs)
             if inspect.isawaitable(obj):
                 obj = await obj
         state = sa_inspect(obj, raiseerr=False)
