@@ -123,6 +123,8 @@ class FactoryOptions:
     make: Callable[[dict[str, Any]], Any]
     #: factory_boy hooks the class overrides.
     hooks: Hooks = Hooks()
+    #: Class-body ``author__name = "x"`` lines: the defaults of a SubFactory's fields.
+    nested_body: Mapping[str, object] = dataclasses.field(default_factory=dict)
     #: factory_boy's Meta.strategy: what calling the class does.
     strategy: str = "create"
     #: Meta.exclude: resolved, readable by other declarations, never passed to the model.
@@ -179,6 +181,14 @@ def _model_fields(model: Any) -> tuple[frozenset[str] | None, Mapper[Any] | None
     mapper = sa_inspect(model, raiseerr=False) if isinstance(model, type) else None
     if isinstance(mapper, Mapper):
         names = set(mapper.all_orm_descriptors.keys()) - {"__mapper__"}
+        # SQLAlchemy's constructor sets any attribute of the class: plain
+        # properties with a setter are fields too.
+        names |= {
+            key
+            for klass in model.__mro__
+            for key, value in vars(klass).items()
+            if isinstance(value, property) and value.fset is not None
+        }
         init = getattr(mapper.class_manager, "original_init", None)
         if init is not None and init is not mapper.registry.constructor:
             extra = _signature_names(init)
@@ -216,8 +226,11 @@ def _names(
 
 
 def _is_body_value(key: str, value: object) -> bool:
-    if key.startswith("_") or key in ("Meta", "Params"):
+    if key.startswith("__") or key in ("Meta", "Params"):
         return False
+    if key.startswith("_"):
+        # factory_boy keeps a private name when it holds a declaration.
+        return isinstance(value, (Declaration, PostDeclaration))
     return not isinstance(value, (types.FunctionType, classmethod, staticmethod, property))
 
 
@@ -290,6 +303,7 @@ def parse_options(
     traits: dict[str, Trait] = dict(parent.traits) if parent else {}
     trait_defaults: dict[str, object] = dict(parent.trait_defaults) if parent else {}
     post: dict[str, PostDeclaration] = dict(parent.post) if parent else {}
+    nested_body: dict[str, object] = dict(parent.nested_body) if parent else {}
 
     params_cls = cls.__dict__.get("Params")
     if params_cls is not None:
@@ -309,7 +323,9 @@ def parse_options(
             raise FactoryDefinitionError(
                 name, key, f"{value!r} is in the class body", "move it into class Params"
             )
-        if key in traits:
+        if "__" in key.strip("_"):
+            nested_body[key] = value
+        elif key in traits:
             trait_defaults[key] = value
         elif isinstance(value, PostDeclaration):
             post[key] = value
@@ -351,6 +367,7 @@ def parse_options(
         exclude=exclude,
         rename=rename,
         inline_args=inline_args,
+        nested_body=nested_body,
     )
     _check(options)
     return options
@@ -419,6 +436,15 @@ def _check(options: FactoryOptions) -> None:
                 key,
                 f"is declared but {model_name} has no such field",
                 "fix the name, or move it into class Params if it is not a model field",
+            )
+    for key in options.nested_body:
+        root = key.split("__", 1)[0]
+        if root not in options.post and not hasattr(options.fields.get(root), "factory"):
+            raise UnknownDeclaredFieldError(
+                name,
+                key,
+                f"reaches into {root!r}, which is not a SubFactory or RelatedFactory here",
+                f"declare {root!r} as a SubFactory, or fix the name",
             )
     for key in options.get_or_create:
         if key not in options.model_fields:

@@ -92,6 +92,8 @@ class Call:
         nested: dict[str, dict[str, object]] = {}
         extracted: dict[str, object] = {}
         post_kwargs: dict[str, dict[str, object]] = {}
+        if options.nested_body:
+            overrides = {**options.nested_body, **overrides}
         for key, value in overrides.items():
             head, sep, rest = key.partition("__")
             if sep and head in options.post:
