@@ -33,6 +33,7 @@ __all__ = (
     "LazyFunction",
     "Maybe",
     "PostDeclaration",
+    "PostMaybe",
     "Row",
     "SelfAttribute",
     "Sequence",
@@ -331,6 +332,9 @@ class Maybe(Declaration):
         yes_declaration: object = SKIP,
         no_declaration: object = SKIP,
     ) -> None:
+        if isinstance(decider, str) and "." in decider:
+            # factory_boy's dotted decider: Maybe("author.active", ...)
+            decider = SelfAttribute(decider, default=None)
         self.decider = decider
         self.yes = yes_declaration
         self.no = no_declaration
@@ -433,6 +437,7 @@ class PostGeneration(PostDeclaration, Generic[T]):
     runs_after_persist = True
 
     def __init__(self, function: Callable[..., T]) -> None:
+        """Wrap ``function(obj, create, extracted, **kwargs)``."""
         self.function = function
         self._async = inspect.iscoroutinefunction(function)
 
@@ -464,6 +469,49 @@ def post_generation(function: Callable[..., T]) -> PostGeneration[T]:
         ...     obj.tags = list(extracted or [])
     """
     return PostGeneration(function)
+
+
+class PostMaybe(PostDeclaration):
+    """A :class:`Maybe` whose branches run after the object is made (factory_boy's rule).
+
+    Made from ``Maybe(decider, post_generation(...) or RelatedFactory(...), ...)``
+    when the class is defined; ``decider`` reads the object's resolved fields.
+    """
+
+    __slots__ = ("maybe",)
+
+    def __init__(self, maybe: Maybe) -> None:
+        self.maybe = maybe
+
+    @property
+    def runs_after_persist(self) -> bool:  # type: ignore[override]  # decided per branch
+        """A hook branch waits for the rows; a RelatedFactory branch joins the batch."""
+        return any(getattr(b, "runs_after_persist", False) for b in (self.maybe.yes, self.maybe.no))
+
+    @property
+    def is_async(self) -> bool:
+        """Whether a branch is async."""
+        return any(getattr(b, "is_async", False) for b in (self.maybe.yes, self.maybe.no))
+
+    def check(self, factory: str, field: str) -> None:
+        """Check the branches."""
+        for branch in (self.maybe.yes, self.maybe.no):
+            if isinstance(branch, PostDeclaration):
+                branch.check(factory, field)
+
+    def call(
+        self, row: Row, obj: object, create: bool, extracted: object, kwargs: dict[str, object]
+    ) -> object:
+        """Run the branch the decider picks (nothing for SKIP)."""
+        decider = self.maybe.decider
+        flag = row.read(decider) if isinstance(decider, str) else decider.evaluate(row)
+        branch = self.maybe.yes if flag else self.maybe.no
+        if isinstance(branch, PostDeclaration):
+            return branch.call(row, obj, create, extracted, kwargs)
+        return None
+
+    def __repr__(self) -> str:
+        return repr(self.maybe)
 
 
 def iter_declaration_parts(values: Mapping[str, object]) -> _Iterator[tuple[str, Declaration]]:

@@ -19,8 +19,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import Mapper, Session, configure_mappers, scoped_session
 
 from asyncfactories._counter import Hierarchy
-from asyncfactories._declarations import Declaration, PostDeclaration, Trait
-from asyncfactories._errors import FactoryDefinitionError, UnknownFieldError
+from asyncfactories._declarations import (
+    SKIP,
+    Declaration,
+    Maybe,
+    PostDeclaration,
+    PostMaybe,
+    Trait,
+)
+from asyncfactories._errors import (
+    CyclicDeclarationError,
+    FactoryDefinitionError,
+    UnknownFieldError,
+)
 
 __all__ = (
     "META_KEYS",
@@ -225,6 +236,23 @@ def _names(
     return tuple(str(v) for v in value)
 
 
+def _post_maybe(factory: str, key: str, value: object) -> object:
+    """A Maybe with post-declaration branches runs after the object, as in factory_boy."""
+    if not isinstance(value, Maybe):
+        return value
+    posts = [isinstance(b, PostDeclaration) for b in (value.yes, value.no) if b is not SKIP]
+    if not any(posts):
+        return value
+    if not all(posts):
+        raise FactoryDefinitionError(
+            factory,
+            key,
+            f"{value!r} mixes a post declaration with a plain value",
+            "make both branches post declarations (or SKIP), or both plain",
+        )
+    return PostMaybe(value)
+
+
 def _is_body_value(key: str, value: object) -> bool:
     if key.startswith("__") or key in ("Meta", "Params"):
         return False
@@ -323,6 +351,7 @@ def parse_options(
             raise FactoryDefinitionError(
                 name, key, f"{value!r} is in the class body", "move it into class Params"
             )
+        value = _post_maybe(name, key, value)
         if "__" in key.strip("_"):
             nested_body[key] = value
         elif key in traits:
@@ -415,6 +444,7 @@ def constructor_for(model: Any, mapper: Mapper[Any] | None) -> Callable[[dict[st
 
 def _check(options: FactoryOptions) -> None:
     name = options.name
+    _check_trait_cycles(options)
     for key, value in options.fields.items():
         if isinstance(value, Declaration):
             value.check(name, key)
@@ -455,12 +485,34 @@ def _check(options: FactoryOptions) -> None:
                 "list field names of the model",
             )
     for flag, trait in options.traits.items():
-        for key in trait.overrides:
+        for key, value in trait.overrides.items():
             root = key.split("__", 1)[0]
-            if not options.known(root):
+            if not options.known(root) and not isinstance(value, PostDeclaration):
                 raise UnknownDeclaredFieldError(
                     name,
                     f"Params.{flag}",
                     f"{trait!r} sets {key!r}, which {model_name} does not have",
                     "fix the name in the Trait",
                 )
+
+
+def _check_trait_cycles(options: FactoryOptions) -> None:
+    """Refuse traits that switch each other on in a circle (factory_boy's CyclicDefinitionError)."""
+    enables = {
+        flag: [k for k, v in trait.overrides.items() if k in options.traits and v]
+        for flag, trait in options.traits.items()
+    }
+    done: set[str] = set()
+
+    def visit(flag: str, path: tuple[str, ...]) -> None:
+        if flag in path:
+            start = path.index(flag)
+            raise CyclicDeclarationError(options.name, (*path[start:], flag))
+        if flag in done:
+            return
+        for other in enables[flag]:
+            visit(other, (*path, flag))
+        done.add(flag)
+
+    for flag in enables:
+        visit(flag, ())

@@ -63,7 +63,15 @@ def run_sync(coroutine: Coroutine[Any, Any, Any]) -> Any:
 class Shape:
     """The parts of a call that do not depend on override values: cached per factory."""
 
-    __slots__ = ("async_field", "order", "post", "trait_nested", "trait_values")
+    __slots__ = (
+        "async_field",
+        "order",
+        "post",
+        "post_extracted",
+        "post_kwargs",
+        "trait_nested",
+        "trait_values",
+    )
 
     def __init__(
         self,
@@ -72,6 +80,8 @@ class Shape:
         trait_nested: dict[str, dict[str, object]],
         post: tuple[tuple[str, PostDeclaration], ...],
         async_field: str | None,
+        post_extracted: dict[str, object] | None = None,
+        post_kwargs: dict[str, dict[str, object]] | None = None,
     ) -> None:
         #: (name, class declaration or trait value, taken from the call's overrides?)
         self.order = order
@@ -79,6 +89,9 @@ class Shape:
         self.trait_nested = trait_nested
         self.post = post
         self.async_field = async_field
+        #: What traits pass to post declarations: ``Trait(reviews=0)``, ``Trait(reviews__score=1)``.
+        self.post_extracted = post_extracted or {}
+        self.post_kwargs = post_kwargs or {}
 
 
 class Call:
@@ -140,7 +153,12 @@ class Call:
         self.steps = tuple(steps)
         self.lookup = {name: value for name, value, _ in self.steps}
         self.post = tuple(
-            (name, declaration, extracted.get(name, MISSING), post_kwargs.get(name, {}))
+            (
+                name,
+                declaration,
+                extracted.get(name, shape.post_extracted.get(name, MISSING)),
+                {**shape.post_kwargs.get(name, {}), **post_kwargs.get(name, {})},
+            )
             for name, declaration in shape.post
         )
         hooks = options.hooks
@@ -185,6 +203,7 @@ def _shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
 
 def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
     declared: dict[str, object] = dict(options.fields)
+    post: dict[str, PostDeclaration] = dict(options.post)
     trait_values: dict[str, object] = {}
     trait_nested: dict[str, dict[str, object]] = {}
     applied: set[str] = set()
@@ -200,6 +219,10 @@ def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
             elif key in options.traits:
                 if value:
                     apply(key)
+            elif isinstance(value, PostDeclaration):
+                # A trait may add a RelatedFactory or a hook: it runs after the object.
+                post[key] = value
+                declared.pop(key, None)
             else:
                 trait_values[key] = value
 
@@ -208,10 +231,23 @@ def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
         if isinstance(setting, Declaration):
             # A switch decided per object: every field it touches becomes a Maybe.
             declared[flag] = setting
+            extras: dict[str, dict[str, object]] = {}
             for key, value in options.traits[flag].overrides.items():
-                declared[key] = Maybe(flag, value, declared.get(key, SKIP))
+                head, sep, rest = key.partition("__")
+                if sep and isinstance(declared.get(head), SubFactory):
+                    extras.setdefault(head, {})[rest] = value
+                else:
+                    declared[key] = Maybe(flag, value, declared.get(key, SKIP))
+            for head, extra in extras.items():
+                # ``Trait(author__name="x")`` per object: the SubFactory with those defaults.
+                plain = declared[head]
+                assert isinstance(plain, SubFactory)
+                declared[head] = Maybe(flag, plain.with_defaults(extra), plain)
         elif setting:
             apply(flag)
+    # Values a trait gives to post declarations are what a call would pass them.
+    post_extracted = {k: trait_values.pop(k) for k in list(trait_values) if k in post}
+    post_kwargs = {k: trait_nested.pop(k) for k in list(trait_nested) if k in post}
     declared.update(trait_values)
     from_call = set()
     for key in root:
@@ -222,13 +258,21 @@ def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
     order = tuple(
         (name, None if name in from_call else declared[name], name in from_call) for name in names
     )
+    # An async post_generation hook does not stop build(): it is called with
+    # create=False and, unless it really awaits something, finishes at once.
     async_field = next(
         (n for n in names if getattr(declared[n], "is_async", False)),
         None,
     )
-    if async_field is None:
-        async_field = next((n for n, p in options.post.items() if p.is_async), None)
-    return Shape(order, trait_values, trait_nested, tuple(options.post.items()), async_field)
+    return Shape(
+        order,
+        trait_values,
+        trait_nested,
+        tuple(post.items()),
+        async_field,
+        post_extracted,
+        post_kwargs,
+    )
 
 
 def _ordered(options: FactoryOptions, declared: Mapping[str, object]) -> list[str]:
@@ -421,6 +465,21 @@ class AfterPostGeneration(PostDeclaration):
 
     def __repr__(self) -> str:
         return "_after_postgeneration"
+
+
+def _finish_now(coroutine: Any, factory: str, field: str) -> object:
+    """Run an ``async def`` hook under build(): fine unless it really awaits something."""
+    try:
+        coroutine.send(None)
+    except StopIteration as stop:
+        return stop.value
+    coroutine.close()
+    raise AsyncDeclarationError(
+        factory,
+        field,
+        "awaited something under build(), which has no event loop",
+        "return early when `create` is False, or use `await create()`",
+    )
 
 
 class Builder:
@@ -649,15 +708,7 @@ class Builder:
                 continue
             result = declaration.call(row, obj, create, extracted, dict(kwargs))
             if type(result) is _COROUTINE:
-                if not create:
-                    result.close()
-                    raise AsyncDeclarationError(
-                        call.options.name,
-                        name,
-                        "returned an awaitable and build() cannot await it",
-                        "use `await create()`, or make it a plain function",
-                    )
-                result = await result
+                result = await result if create else _finish_now(result, call.options.name, name)
             results[name] = result
         if call.after is not None:
             if create:
