@@ -253,6 +253,17 @@ def _post_maybe(factory: str, key: str, value: object) -> object:
     return PostMaybe(value)
 
 
+def _other_bases(cls: type, parent: FactoryOptions | None) -> list[FactoryOptions]:
+    """The options of factory bases beside the first one's line, nearest first."""
+    factories = [
+        b for b in cls.__mro__[1:] if isinstance(b.__dict__.get("_options"), FactoryOptions)
+    ]
+    if not factories:
+        return []
+    first_line = set(factories[0].__mro__)
+    return [b.__dict__["_options"] for b in factories if b not in first_line]
+
+
 def _is_body_value(key: str, value: object) -> bool:
     if key.startswith("__") or key in ("Meta", "Params"):
         return False
@@ -332,6 +343,14 @@ def parse_options(
     trait_defaults: dict[str, object] = dict(parent.trait_defaults) if parent else {}
     post: dict[str, PostDeclaration] = dict(parent.post) if parent else {}
     nested_body: dict[str, object] = dict(parent.nested_body) if parent else {}
+    for other in _other_bases(cls, parent):
+        # Several factory bases (dual inheritance): the first one wins, as for attributes.
+        fields = {**other.fields, **fields}
+        params |= other.params - frozenset(other.traits)
+        traits = {**other.traits, **traits}
+        trait_defaults = {**other.trait_defaults, **trait_defaults}
+        post = {**other.post, **post}
+        nested_body = {**other.nested_body, **nested_body}
 
     params_cls = cls.__dict__.get("Params")
     if params_cls is not None:
@@ -363,7 +382,19 @@ def parse_options(
             fields[key] = value
             post.pop(key, None)
 
-    same_model = parent is not None and not parent.abstract and parent.model is model
+    # factory_boy shares the counter when the model is (a subclass of) the parent's model.
+    same_model = (
+        parent is not None
+        and not parent.abstract
+        and (
+            parent.model is model
+            or (
+                isinstance(model, type)
+                and isinstance(parent.model, type)
+                and issubclass(model, parent.model)
+            )
+        )
+    )
     hooks = _hooks(cls)
     hierarchy = (
         parent.hierarchy
