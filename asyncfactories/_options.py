@@ -453,13 +453,20 @@ def constructor_for(model: Any, mapper: Mapper[Any] | None) -> Callable[[dict[st
         or any(getattr(fn, "__name__", "") != "_event_on_init" for fn in manager.dispatch.init)
     ):
         return lambda kwargs: model(**kwargs)
-    direct = frozenset(p.key for p in mapper.column_attrs if not manager[p.key].dispatch.set)
     new_instance = manager.new_instance
+    # Worked out on first use, not at class definition: reading the column
+    # attributes configures the mappers, and a factory may be defined before
+    # every model its model points at is imported (factory_boy allows it).
+    direct: frozenset[str] = frozenset()
     configured: list[bool] = []
 
     def make(kwargs: dict[str, Any]) -> Any:
+        nonlocal direct
         if not configured:
             configure_mappers()  # what the skipped init event would have ensured
+            direct = frozenset(
+                p.key for p in mapper.column_attrs if not manager[p.key].dispatch.set
+            )
             configured.append(True)
         obj = new_instance()
         values = obj.__dict__
