@@ -18,6 +18,7 @@ from asyncfactories._bulk import discard, persist
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
 from asyncfactories._gc import gc_paused
 from asyncfactories._load import DEFAULT_CHUNK_SIZE, check_load_arguments, load_rows
+from asyncfactories._meta import MetaDescriptor, MetaView
 from asyncfactories._options import STRATEGIES, FactoryOptions, default_hook, parse_options
 from asyncfactories._progress import reporter
 from asyncfactories._resolver import Builder, StubObject, check_definition, run_sync
@@ -42,6 +43,8 @@ class AsyncFactory(Generic[ModelT]):
     """
 
     _options: ClassVar[FactoryOptions]
+    #: factory_boy's ``cls._meta``, read-only (see :class:`MetaView`).
+    _meta: ClassVar[MetaView] = MetaDescriptor()  # type: ignore[assignment]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -274,3 +274,39 @@ def test_the_library_names_do_not_collide_with_the_hooks() -> None:
     assert AllHooksFactory.build_batch(2)[1].email.endswith("@example.org")
     with pytest.raises(FactoryError):
         AllHooksFactory.attributes(nope=1)
+
+
+@pytest.mark.asyncio
+async def test_a_factory_boy_style_hook_reads_the_session_from_meta(session: AsyncSession) -> None:
+    """cls._meta.sqlalchemy_session inside _create is the create call's session."""
+
+    class MetaHookAuthorFactory(AuthorFactory):
+        @classmethod
+        async def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+            obj = model_class(*args, **kwargs)
+            cls._meta.sqlalchemy_session.add(obj)
+            await cls._meta.sqlalchemy_session.flush()
+            return obj
+
+    author = await MetaHookAuthorFactory.create(session=session)
+    assert author in session
+    assert author.id is not None
+
+
+def test_meta_shows_the_options_under_factory_boy_names() -> None:
+    """cls._meta.model, .declarations, .exclude... read the class's options."""
+
+    class ShownFactory(AuthorFactory):
+        class Meta:
+            exclude = ("nick",)
+            sqlalchemy_session_persistence = "commit"
+
+        nick = "n"
+
+    meta = ShownFactory._meta
+    assert meta.model is Author
+    assert set(meta.declarations) == {"name", "email", "nick"}
+    assert meta.exclude == ("nick",)
+    assert meta.sqlalchemy_session_persistence == "commit"
+    assert meta.sqlalchemy_session is None
+    assert meta.strategy == "create"
