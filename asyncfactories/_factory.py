@@ -127,6 +127,7 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agent = await AgentFactory.create(name="x")  # doctest: +SKIP
         """
+        session, overrides = _session_field(cls, session, overrides)
         made = await cls._make_objects(1, session, overrides)
         return made[0]
 
@@ -142,6 +143,7 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agents = await AgentFactory.create_batch(10_000)  # doctest: +SKIP
         """
+        session, overrides = _session_field(cls, session, overrides)
         return await cls._make_objects(size, session, overrides)
 
     @classmethod
@@ -464,6 +466,18 @@ class AsyncFactory(Generic[ModelT]):
                 "set Meta.model, or subclass it with one",
             )
         return options  # type: ignore[no-any-return]
+
+
+def _session_field(
+    cls: type, session: object, overrides: dict[str, Any]
+) -> tuple[AsyncSession | None, dict[str, Any]]:
+    """A model field named ``session``: a value that is no AsyncSession is that field."""
+    if session is None or isinstance(session, AsyncSession):
+        return session, overrides
+    options = cls.__dict__.get("_options")
+    if options is not None and options.model_fields and "session" in options.model_fields:
+        return None, {**overrides, "session": session}
+    return session, overrides  # type: ignore[return-value]  # resolve_session names the mistake
 
 
 def _strategy(cls: type, strategy: str) -> str:

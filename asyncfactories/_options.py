@@ -288,7 +288,7 @@ def parse_options(
         raise FactoryDefinitionError(
             name, "Meta.persistence", f"is {persistence!r}", 'use "flush" (the default) or "commit"'
         )
-    if "session_factory" in meta and "sqlalchemy_session" in meta:
+    if meta.get("session_factory") is not None and meta.get("sqlalchemy_session") is not None:
         raise FactoryDefinitionError(
             name,
             "Meta.sqlalchemy_session",

@@ -30,6 +30,7 @@ from asyncfactories._declarations import Row as RowView
 from asyncfactories._errors import (
     AsyncDeclarationError,
     CyclicDeclarationError,
+    FactoryArgumentError,
     FactoryError,
     UnknownFieldError,
 )
@@ -152,6 +153,14 @@ class Call:
             steps.append((name, value, isinstance(value, Declaration)))
         self.steps = tuple(steps)
         self.lookup = {name: value for name, value, _ in self.steps}
+        for key in options.get_or_create:
+            if key not in self.lookup:
+                raise FactoryArgumentError(
+                    options.name,
+                    f"Meta.get_or_create[{key!r}]",
+                    f"has no value: {key!r} is neither declared nor passed",
+                    f"declare {key!r} in the factory or pass it to the call",
+                )
         self.post = tuple(
             (
                 name,

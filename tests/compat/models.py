@@ -70,3 +70,28 @@ class Employee(Person):
     """A subclass model of Person."""
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"polymorphic_identity": "employee"}
+
+
+class Tag(Base):
+    """A model with a string primary key."""
+
+    __tablename__ = "compat_tags"
+    id: Mapped[str] = mapped_column(String(50), primary_key=True)
+
+
+class Entry(Base):
+    """A model with unique columns, for get_or_create."""
+
+    __tablename__ = "compat_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    slug: Mapped[str | None] = mapped_column(String(50), unique=True)
+    text: Mapped[str | None] = mapped_column(String(50))
+    title: Mapped[str | None] = mapped_column(String(50), unique=True)
+
+
+class Special(Base):
+    """A model with a column named ``session``."""
+
+    __tablename__ = "compat_specials"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session: Mapped[str] = mapped_column(String(50))
