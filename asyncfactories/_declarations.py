@@ -269,6 +269,25 @@ class SelfAttribute(Declaration):
         return f"SelfAttribute({dots + '.'.join(self.path)!r})"
 
 
+class _Replay:
+    """An iterable over a one-shot iterator that yields what it read again on each pass."""
+
+    __slots__ = ("_seen", "_source")
+
+    def __init__(self, source: _Iterator[object]) -> None:
+        self._source = source
+        self._seen: list[object] = []
+
+    def __iter__(self) -> _Iterator[object]:
+        yield from self._seen
+        for item in self._source:
+            self._seen.append(item)
+            yield item
+
+    def __repr__(self) -> str:
+        return repr(self._source)
+
+
 class Iterator(Declaration):
     """Values taken in turn from ``iterable``; it cycles unless ``cycle=False``.
 
@@ -298,6 +317,9 @@ class Iterator(Declaration):
     def evaluate(self, row: Row) -> object:
         """Return the next item."""
         if self._iterator is None:
+            if iter(self.iterable) is self.iterable:
+                # A generator is read once: remember it so that reset() replays it.
+                self.iterable = _Replay(self.iterable)
             self._iterator = itertools.cycle(self.iterable) if self.cycle else iter(self.iterable)
         try:
             value = next(self._iterator)

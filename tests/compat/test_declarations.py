@@ -238,3 +238,37 @@ def test_post_generation_class_is_the_decorators_type() -> None:
 
     assert isinstance(factory.post_generation(hook), factory.PostGeneration)
     assert HookedFactory.build().name == "hooked-False"
+
+
+def test_iterator_reset_replays_a_generator() -> None:
+    """A generator is read once; reset() starts again from its first value."""
+    values = factory.Iterator(name for name in ("g1", "g2", "g3"))
+
+    class GenFactory(AsyncFactoryBase):
+        name = values
+
+    assert [a.name for a in GenFactory.build_batch(2)] == ["g1", "g2"]
+    values.reset()
+    assert [a.name for a in GenFactory.build_batch(4)] == ["g1", "g2", "g3", "g1"]
+
+
+def test_iterator_without_cycle_stops_after_the_last_value() -> None:
+    """cycle=False: running out is a FactoryError naming the field."""
+
+    class OnceFactory(AsyncFactoryBase):
+        name = factory.Iterator(["only"], cycle=False)
+
+    OnceFactory.build()
+    with pytest.raises(factory.FactoryError, match="ran out"):
+        OnceFactory.build()
+
+
+def test_fuzzy_text_takes_a_generator_of_chars() -> None:
+    """FuzzyText(chars=<generator>) draws from what the generator yields."""
+
+    class TextFactory(factory.DictFactory):
+        word = factory.fuzzy.FuzzyText(length=20, chars=(c for c in "ab"))
+
+    words = [row["word"] for row in TextFactory.build_batch(5)]
+    assert all(len(w) == 20 and set(w) <= {"a", "b"} for w in words)
+    assert len(set(words)) > 1
