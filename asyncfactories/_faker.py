@@ -148,7 +148,15 @@ class Faker(Declaration):
             ...         return ":-)"
             >>> Faker.add_provider(SmileProvider)
         """
-        faker_for(locale).add_provider(provider)
+        generator = faker_for(locale)
+        instance = provider(generator) if isinstance(provider, type) else provider
+        # Faker rebinds every public method of the new provider, random_element
+        # too: give it the weighting of the stock providers, or OrderedDict
+        # weights (Faker's own locale data) would silently turn uniform.
+        stock = next((p for p in generator.providers if hasattr(p, "__use_weighting__")), None)
+        if stock is not None:
+            instance.__use_weighting__ = stock.__use_weighting__
+        generator.add_provider(instance)
 
     @classmethod
     @contextlib.contextmanager

@@ -288,3 +288,23 @@ def test_faker_override_default_locale_changes_declarations_without_a_locale() -
     assert all(any(ord(ch) > 0x3000 for ch in row["city"]) for row in japanese)
     assert all(not any(ord(ch) > 0x3000 for ch in row["german"]) for row in japanese)
     assert not any(ord(ch) > 0x3000 for ch in CityFactory.build()["city"])
+
+
+def test_faker_add_provider_keeps_weighted_elements_weighted() -> None:
+    """Adding a provider leaves Faker's OrderedDict weights in force for random_element."""
+    from collections import OrderedDict
+
+    from faker.providers import BaseProvider
+
+    class PlainProvider(BaseProvider):
+        def plain(self) -> str:
+            return "p"
+
+    factory.Faker.add_provider(PlainProvider)
+    weighted = OrderedDict([("a", 0.9), ("b", 0.1)])
+
+    class PickFactory(factory.DictFactory):
+        pick = factory.Faker("random_element", elements=weighted, fast=False)
+
+    picks = [row["pick"] for row in PickFactory.build_batch(2000)]
+    assert picks.count("a") / len(picks) > 0.8
