@@ -34,6 +34,7 @@ __all__ = (
     "Maybe",
     "PostDeclaration",
     "PostMaybe",
+    "Preset",
     "Row",
     "SelfAttribute",
     "Sequence",
@@ -534,6 +535,37 @@ class PostMaybe(PostDeclaration):
 
     def __repr__(self) -> str:
         return repr(self.maybe)
+
+
+class Preset(PostDeclaration):
+    """A post declaration run with what a trait passes it: ``Trait(reviews=0)``, ``reviews__score=1``.
+
+    What the call passes still wins over the trait's values.
+    """
+
+    __slots__ = ("declaration", "extracted", "kwargs")
+
+    def __init__(
+        self, declaration: PostDeclaration, extracted: object, kwargs: dict[str, object]
+    ) -> None:
+        self.declaration = declaration
+        self.extracted = extracted
+        self.kwargs = kwargs
+
+    @property
+    def runs_after_persist(self) -> bool:  # type: ignore[override]  # the wrapped one decides
+        """As the wrapped declaration."""
+        return self.declaration.runs_after_persist
+
+    def call(
+        self, row: Row, obj: object, create: bool, extracted: object, kwargs: dict[str, object]
+    ) -> object:
+        """Run the wrapped declaration with the trait's values under the call's."""
+        chosen = self.extracted if extracted is MISSING else extracted
+        return self.declaration.call(row, obj, create, chosen, {**self.kwargs, **kwargs})
+
+    def __repr__(self) -> str:
+        return f"{self.declaration!r} with {self.extracted!r}, {self.kwargs!r}"
 
 
 def iter_declaration_parts(values: Mapping[str, object]) -> _Iterator[tuple[str, Declaration]]:

@@ -25,6 +25,8 @@ from asyncfactories._declarations import (
     Declaration,
     Maybe,
     PostDeclaration,
+    PostMaybe,
+    Preset,
 )
 from asyncfactories._declarations import Row as RowView
 from asyncfactories._errors import (
@@ -241,12 +243,28 @@ def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
             # A switch decided per object: every field it touches becomes a Maybe.
             declared[flag] = setting
             extras: dict[str, dict[str, object]] = {}
+            presets: dict[str, tuple[object, dict[str, object]]] = {}
             for key, value in options.traits[flag].overrides.items():
                 head, sep, rest = key.partition("__")
                 if sep and isinstance(declared.get(head), SubFactory):
                     extras.setdefault(head, {})[rest] = value
+                elif head in post and not isinstance(value, PostDeclaration):
+                    extracted, kwargs = presets.get(head, (MISSING, {}))
+                    if sep:
+                        kwargs = {**kwargs, rest: value}
+                    else:
+                        extracted = value
+                    presets[head] = (extracted, kwargs)
+                elif isinstance(value, PostDeclaration):
+                    post[key] = PostMaybe(Maybe(flag, value, post.get(key, SKIP)))
                 else:
                     declared[key] = Maybe(flag, value, declared.get(key, SKIP))
+            for head, (extracted, kwargs) in presets.items():
+                # ``Trait(reviews=0)`` per object: the post declaration with those values.
+                plain_post = post[head]
+                post[head] = PostMaybe(
+                    Maybe(flag, Preset(plain_post, extracted, kwargs), plain_post)
+                )
             for head, extra in extras.items():
                 # ``Trait(author__name="x")`` per object: the SubFactory with those defaults.
                 plain = declared[head]

@@ -210,3 +210,35 @@ def test_a_trait_switched_per_object_keeps_its_nested_overrides() -> None:
     assert {b.author.email for b in books} == {"same@example.org"}
     overridden = AlternatingBookFactory.build(famous=factory.Iterator([True]), author__email="e")
     assert (overridden.author.name, overridden.author.email) == ("famous", "e")
+
+
+def test_a_trait_switched_per_object_sets_a_related_factory_list() -> None:
+    """Trait(reviews=0) and Trait(reviews__score=1) follow a per-object switch."""
+
+    class SwitchedBookFactory(BookFactory):
+        class Params:
+            quiet = factory.Trait(reviews=0)
+            harsh = factory.Trait(reviews__score=1)
+
+    quiet = SwitchedBookFactory.build_batch(2, quiet=factory.Iterator([True, False]))
+    assert [len(b.reviews) for b in quiet] == [0, 2]
+    harsh = SwitchedBookFactory.build_batch(2, harsh=factory.Iterator([False, True]))
+    assert [[r.score for r in b.reviews] for b in harsh] == [[3, 3], [1, 1]]
+
+
+@pytest.mark.asyncio
+async def test_a_trait_switched_per_object_adds_a_related_factory(session: AsyncSession) -> None:
+    """Trait(review=RelatedFactory(...)) switched per object adds the row only where it is on."""
+
+    class SometimesReviewedFactory(factory.AsyncFactory[Book]):
+        title = "x"
+        author = factory.SubFactory(AuthorFactory)
+
+        class Params:
+            reviewed = factory.Trait(review=factory.RelatedFactory(ReviewFactory, "book", score=4))
+
+    books = await SometimesReviewedFactory.create_batch(
+        3, session=session, reviewed=factory.Iterator([True, False])
+    )
+    reviewed = (await session.scalars(select(Review.book_id).order_by(Review.book_id))).all()
+    assert reviewed == [books[0].id, books[2].id]
