@@ -228,3 +228,27 @@ def test_register_still_returns_the_fixtures(project: pytest.Pytester) -> None:
         """
     )
     run(project).assert_outcomes(passed=1)
+
+
+def test_registered_fixtures_work_under_anyio(project: pytest.Pytester) -> None:
+    """Under anyio's plugin (asyncio backend), the instance and field fixtures work the same."""
+    project.makepyfile(
+        test_anyio_register="""
+        import pytest
+        from asyncfactories.pytest_plugin import register
+        from shelf import AuthorFactory
+
+        register(AuthorFactory)
+
+        @pytest.fixture
+        def anyio_backend():
+            return "asyncio"
+
+        @pytest.mark.anyio
+        @pytest.mark.parametrize("author__name", ["anyio"])
+        async def test_with_anyio(author):
+            assert author.name == "anyio"
+            assert author.id is not None
+        """
+    )
+    run(project, "-p", "no:asyncio").assert_outcomes(passed=1)
