@@ -310,3 +310,17 @@ def test_meta_shows_the_options_under_factory_boy_names() -> None:
     assert meta.sqlalchemy_session_persistence == "commit"
     assert meta.sqlalchemy_session is None
     assert meta.strategy == "create"
+
+
+@pytest.mark.asyncio
+async def test_load_refuses_a_factory_with_its_own_create_hook(session: AsyncSession) -> None:
+    """load() streams rows without objects: a _create hook could not run, so it is refused."""
+
+    class HookedAuthorFactory(AuthorFactory):
+        @classmethod
+        def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+            return model_class(*args, **kwargs)
+
+    with pytest.raises(FactoryError, match="_create"):
+        await HookedAuthorFactory.load(3, session=session)
+    assert await rows(session, Author) == 0
