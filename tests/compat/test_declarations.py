@@ -272,3 +272,29 @@ def test_fuzzy_text_takes_a_generator_of_chars() -> None:
     words = [row["word"] for row in TextFactory.build_batch(5)]
     assert all(len(w) == 20 and set(w) <= {"a", "b"} for w in words)
     assert len(set(words)) > 1
+
+
+@pytest.mark.asyncio
+async def test_dict_and_list_fill_a_json_column(session: AsyncSession) -> None:
+    """A Dict holding a List is a JSON column's value under create_batch, with per-row sequences."""
+    from asyncfactories.examples.agents import AgentFactory
+    from asyncfactories.examples.agents.models import AgentRegistry
+
+    class ConfiguredAgentFactory(AgentFactory):
+        configuration = factory.Dict(
+            {
+                "model": "gpt",
+                "slot": factory.Sequence(lambda n: n),
+                "tools": factory.List(["search", factory.LazyFunction(lambda: "sql")]),
+            }
+        )
+
+    agents = await ConfiguredAgentFactory.create_batch(
+        3, session=session, configuration__model="claude"
+    )
+    stored = (
+        await session.scalars(select(AgentRegistry.configuration).order_by(AgentRegistry.name))
+    ).all()
+    assert len(stored) == 3
+    assert all(c["model"] == "claude" and c["tools"] == ["search", "sql"] for c in stored)
+    assert len({a.configuration["slot"] for a in agents}) == 3
