@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
+from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session, async_sessionmaker
 from sqlalchemy.orm import Mapper, Session, configure_mappers, scoped_session
 
 from asyncfactories._counter import Hierarchy
@@ -184,6 +184,25 @@ def _meta_values(name: str, meta: type | None) -> dict[str, object]:
             raise FactoryDefinitionError(
                 name, f"Meta.{key}", "is not a Meta option", f"use one of: {allowed}"
             )
+        if (
+            key == "sqlalchemy_session_factory"
+            and value is not None
+            and not isinstance(value, async_sessionmaker)
+        ):
+            # factory_boy's session getter (``lambda: Session()`` of a scoped
+            # session, often the test's own): the caller's session, flushed
+            # there and never closed, as Meta.sqlalchemy_session is.
+            if vars(meta).get("sqlalchemy_session") is not None:
+                raise FactoryDefinitionError(
+                    name,
+                    "Meta.sqlalchemy_session",
+                    "is set together with Meta.sqlalchemy_session_factory",
+                    "keep one of the two, as factory_boy requires",
+                )
+            values["sqlalchemy_session"] = value
+            continue
+        if canonical in values and value is None:
+            continue  # sqlalchemy_session = None beside the getter above
         values[canonical] = value
     return values
 

@@ -187,3 +187,43 @@ async def test_a_callable_returning_no_async_session_is_refused() -> None:
 
     with pytest.raises(FactoryArgumentError, match="not an AsyncSession"):
         await WrongFactory.create()
+
+
+@pytest.mark.asyncio
+async def test_a_session_getter_in_session_factory_is_the_callers_session(
+    session: AsyncSession,
+) -> None:
+    """A session getter (`lambda: Session()`) returns the caller's session: flushed, not closed.
+
+    factory_boy suites point it at the test's own scoped session.
+    """
+
+    class GetterAuthorFactory(AuthorFactory):
+        class Meta:
+            model = Author
+            sqlalchemy_session = None
+            sqlalchemy_session_factory = lambda: session  # noqa: E731
+
+    first = await GetterAuthorFactory.create()
+    second = await GetterAuthorFactory.create()
+    assert first in session
+    assert second in session
+    assert session.in_transaction()
+    await session.rollback()
+    assert (await session.scalars(select(Author))).all() == []
+
+
+@pytest.mark.asyncio
+async def test_an_async_sessionmaker_in_session_factory_opens_a_session_per_call(
+    engine: AsyncEngine,
+) -> None:
+    """An async_sessionmaker makes a new session per create(), committed and closed by it."""
+
+    class MakerAuthorFactory(AuthorFactory):
+        class Meta:
+            model = Author
+            sqlalchemy_session_factory = async_sessionmaker(engine, expire_on_commit=False)
+
+    author = await MakerAuthorFactory.create()
+    async with AsyncSession(engine) as reader:
+        assert await reader.scalar(select(Author.id)) == author.id
