@@ -24,6 +24,7 @@ __all__ = (
     "CREATE_STRATEGY",
     "STUB_STRATEGY",
     "DictFactory",
+    "Factory",
     "ListFactory",
     "StubFactory",
     "StubObject",
@@ -49,6 +50,9 @@ STUB_STRATEGY = "stub"
 """``Meta.strategy`` value: calling the class makes a :class:`StubObject`."""
 
 F = TypeVar("F", bound=type)
+
+Factory = AsyncFactory
+"""factory_boy's ``factory.Factory``: the same class as :class:`AsyncFactory`."""
 
 
 class DictFactory(AsyncFactory[dict[str, Any]]):

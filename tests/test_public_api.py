@@ -94,8 +94,10 @@ def test_factory_boy_names_are_importable() -> None:
         "BUILD_STRATEGY",
         "CREATE_STRATEGY",
         "STUB_STRATEGY",
+        "Factory",
     ]:
         assert hasattr(asyncfactories, name), name
+    assert asyncfactories.Factory is asyncfactories.AsyncFactory
     for name in ["reseed_random", "get_random_state", "set_random_state"]:
         assert hasattr(asyncfactories.random, name), name
     for name in [
