@@ -122,6 +122,7 @@ def is_one_row(options: FactoryOptions, overrides: dict[str, Any]) -> bool:
             mapper is not None
             and not plan_for(mapper).orm_only
             and not options.post
+            and not options.prepares  # a factory_boy hook of its own may write anything
             and not any(_makes_objects(v) for v in options.fields.values())
             and not any(
                 _makes_objects(v) for t in options.traits.values() for v in t.overrides.values()

@@ -92,15 +92,22 @@ def with_suffix(value: str, n: int) -> str:
 class Hierarchy:
     """The sequence counter and unique memories a factory shares with its subclasses."""
 
-    __slots__ = ("__weakref__", "_unique", "next")
+    __slots__ = ("__weakref__", "_pending", "_setup", "_unique", "next")
 
-    def __init__(self) -> None:
+    def __init__(self, setup: Callable[[], int] | None = None) -> None:
         self.next = 0
+        #: factory_boy's ``_setup_next_sequence``: the first number, asked on first use.
+        self._setup = setup
+        self._pending = setup is not None
         self._unique: dict[str, UniqueValues] = {}
         _hierarchies.add(self)
 
     def take(self, count: int) -> tuple[int, int]:
         """Reserve ``count`` sequence numbers; return the first and the step between them."""
+        if self._pending:
+            self._pending = False
+            assert self._setup is not None
+            self.next = int(self._setup())
         first = self.next
         self.next = first + count
         index, slices = _slice
@@ -113,9 +120,14 @@ class Hierarchy:
             store = self._unique[field] = UniqueValues()
         return store
 
-    def reset(self, value: int = 0) -> None:
-        """Restart the counter at ``value`` and forget every unique value."""
-        self.next = value
+    def reset(self, value: int | None = None) -> None:
+        """Restart the counter at ``value`` and forget every unique value.
+
+        With ``None`` the counter restarts where it first started: at the
+        factory's ``_setup_next_sequence()`` (asked again on next use), else 0.
+        """
+        self.next = 0 if value is None else value
+        self._pending = value is None and self._setup is not None
         self._unique.clear()
 
 

@@ -33,6 +33,8 @@ __all__ = (
     "LazyFunction",
     "Maybe",
     "PostDeclaration",
+    "PostMaybe",
+    "Preset",
     "Row",
     "SelfAttribute",
     "Sequence",
@@ -78,7 +80,9 @@ class Row(Protocol):
 
     def read(self, name: str) -> object: ...
 
-    def recurse(self, factory: object, defaults: Mapping[str, object]) -> object: ...
+    def recurse(
+        self, factory: object, defaults: Mapping[str, object], *, same_sequence: bool = False
+    ) -> object: ...
 
     def relate(self, factory: object, overrides: list[dict[str, object]]) -> object: ...
 
@@ -266,6 +270,25 @@ class SelfAttribute(Declaration):
         return f"SelfAttribute({dots + '.'.join(self.path)!r})"
 
 
+class _Replay:
+    """An iterable over a one-shot iterator that yields what it read again on each pass."""
+
+    __slots__ = ("_seen", "_source")
+
+    def __init__(self, source: _Iterator[object]) -> None:
+        self._source = source
+        self._seen: list[object] = []
+
+    def __iter__(self) -> _Iterator[object]:
+        yield from self._seen
+        for item in self._source:
+            self._seen.append(item)
+            yield item
+
+    def __repr__(self) -> str:
+        return repr(self._source)
+
+
 class Iterator(Declaration):
     """Values taken in turn from ``iterable``; it cycles unless ``cycle=False``.
 
@@ -295,6 +318,9 @@ class Iterator(Declaration):
     def evaluate(self, row: Row) -> object:
         """Return the next item."""
         if self._iterator is None:
+            if iter(self.iterable) is self.iterable:
+                # A generator is read once: remember it so that reset() replays it.
+                self.iterable = _Replay(self.iterable)
             self._iterator = itertools.cycle(self.iterable) if self.cycle else iter(self.iterable)
         try:
             value = next(self._iterator)
@@ -329,6 +355,9 @@ class Maybe(Declaration):
         yes_declaration: object = SKIP,
         no_declaration: object = SKIP,
     ) -> None:
+        if isinstance(decider, str) and "." in decider:
+            # factory_boy's dotted decider: Maybe("author.active", ...)
+            decider = SelfAttribute(decider, default=None)
         self.decider = decider
         self.yes = yes_declaration
         self.no = no_declaration
@@ -431,6 +460,7 @@ class PostGeneration(PostDeclaration, Generic[T]):
     runs_after_persist = True
 
     def __init__(self, function: Callable[..., T]) -> None:
+        """Wrap ``function(obj, create, extracted, **kwargs)``."""
         self.function = function
         self._async = inspect.iscoroutinefunction(function)
 
@@ -462,6 +492,80 @@ def post_generation(function: Callable[..., T]) -> PostGeneration[T]:
         ...     obj.tags = list(extracted or [])
     """
     return PostGeneration(function)
+
+
+class PostMaybe(PostDeclaration):
+    """A :class:`Maybe` whose branches run after the object is made (factory_boy's rule).
+
+    Made from ``Maybe(decider, post_generation(...) or RelatedFactory(...), ...)``
+    when the class is defined; ``decider`` reads the object's resolved fields.
+    """
+
+    __slots__ = ("maybe",)
+
+    def __init__(self, maybe: Maybe) -> None:
+        self.maybe = maybe
+
+    @property
+    def runs_after_persist(self) -> bool:  # type: ignore[override]  # decided per branch
+        """A hook branch waits for the rows; a RelatedFactory branch joins the batch."""
+        return any(getattr(b, "runs_after_persist", False) for b in (self.maybe.yes, self.maybe.no))
+
+    @property
+    def is_async(self) -> bool:
+        """Whether a branch is async."""
+        return any(getattr(b, "is_async", False) for b in (self.maybe.yes, self.maybe.no))
+
+    def check(self, factory: str, field: str) -> None:
+        """Check the branches."""
+        for branch in (self.maybe.yes, self.maybe.no):
+            if isinstance(branch, PostDeclaration):
+                branch.check(factory, field)
+
+    def call(
+        self, row: Row, obj: object, create: bool, extracted: object, kwargs: dict[str, object]
+    ) -> object:
+        """Run the branch the decider picks (nothing for SKIP)."""
+        decider = self.maybe.decider
+        flag = row.read(decider) if isinstance(decider, str) else decider.evaluate(row)
+        branch = self.maybe.yes if flag else self.maybe.no
+        if isinstance(branch, PostDeclaration):
+            return branch.call(row, obj, create, extracted, kwargs)
+        return None
+
+    def __repr__(self) -> str:
+        return repr(self.maybe)
+
+
+class Preset(PostDeclaration):
+    """A post declaration run with what a trait passes it: ``Trait(reviews=0)``, ``reviews__score=1``.
+
+    What the call passes still wins over the trait's values.
+    """
+
+    __slots__ = ("declaration", "extracted", "kwargs")
+
+    def __init__(
+        self, declaration: PostDeclaration, extracted: object, kwargs: dict[str, object]
+    ) -> None:
+        self.declaration = declaration
+        self.extracted = extracted
+        self.kwargs = kwargs
+
+    @property
+    def runs_after_persist(self) -> bool:  # type: ignore[override]  # the wrapped one decides
+        """As the wrapped declaration."""
+        return self.declaration.runs_after_persist
+
+    def call(
+        self, row: Row, obj: object, create: bool, extracted: object, kwargs: dict[str, object]
+    ) -> object:
+        """Run the wrapped declaration with the trait's values under the call's."""
+        chosen = self.extracted if extracted is MISSING else extracted
+        return self.declaration.call(row, obj, create, chosen, {**self.kwargs, **kwargs})
+
+    def __repr__(self) -> str:
+        return f"{self.declaration!r} with {self.extracted!r}, {self.kwargs!r}"
 
 
 def iter_declaration_parts(values: Mapping[str, object]) -> _Iterator[tuple[str, Declaration]]:

@@ -9,20 +9,21 @@ on the class, so concurrent tasks creating through one factory never meet.
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable
-from typing import Any, ClassVar, Generic, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from asyncfactories._bulk import discard, is_one_row, persist
-from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError, FactoryError
+from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
 from asyncfactories._gc import gc_paused
 from asyncfactories._load import DEFAULT_CHUNK_SIZE, check_load_arguments, load_rows
-from asyncfactories._options import FactoryOptions, parse_options
+from asyncfactories._meta import MetaDescriptor, MetaView
+from asyncfactories._options import STRATEGIES, FactoryOptions, default_hook, parse_options
 from asyncfactories._persist import atomic
 from asyncfactories._progress import reporter
-from asyncfactories._resolver import Builder, check_definition, run_sync
-from asyncfactories._session import resolve_session
+from asyncfactories._resolver import Builder, StubObject, check_definition, run_sync
+from asyncfactories._session import hook_save, resolve_session
 from asyncfactories._workers import base_seed, check_shard, enter_slice, load_in_workers, shares
 
 __all__ = ("AsyncFactory",)
@@ -43,6 +44,8 @@ class AsyncFactory(Generic[ModelT]):
     """
 
     _options: ClassVar[FactoryOptions]
+    #: factory_boy's ``cls._meta``, read-only (see :class:`MetaView`).
+    _meta: ClassVar[MetaView] = MetaDescriptor()  # type: ignore[assignment]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -54,13 +57,23 @@ class AsyncFactory(Generic[ModelT]):
             check_definition(options)
         cls._options = options
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> AsyncFactory[ModelT]:
-        raise FactoryError(
-            cls.__name__,
-            None,
-            "a factory class is not called",
-            f"use `await {cls.__name__}.create(...)` or `{cls.__name__}.build(...)`",
-        )
+    def __new__(  # type: ignore[misc]  # calling the class is factory_boy's create(), awaited
+        cls, *args: Any, **kwargs: Any
+    ) -> Coroutine[Any, Any, ModelT]:
+        """``await UserFactory(name="x")`` is ``await UserFactory.create(name="x")``."""
+        if args:
+            raise FactoryArgumentError(
+                cls.__name__,
+                None,
+                f"got positional arguments {args!r}",
+                f"pass fields by name: `await {cls.__name__}(name=...)`",
+            )
+        strategy = cls._usable("create").strategy  # an abstract factory is refused now
+        if strategy == "build":  # Meta.strategy = "build": a plain call, as in factory_boy
+            return cls.build(**kwargs)  # type: ignore[return-value]
+        if strategy == "stub":
+            return cls.stub(**kwargs)  # type: ignore[return-value]
+        return cls.create(**kwargs)
 
     # -- without a database ---------------------------------------------------
 
@@ -71,7 +84,7 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agent = AgentFactory.build(name="x")  # doctest: +SKIP
         """
-        made: list[ModelT] = cls._build(1, overrides, attributes_only=False)
+        made: list[ModelT] = cls._build_objects(1, overrides, attributes_only=False)
         return made[0]
 
     @classmethod
@@ -81,7 +94,7 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agents = AgentFactory.build_batch(3)  # doctest: +SKIP
         """
-        made: list[ModelT] = cls._build(size, overrides, attributes_only=False)
+        made: list[ModelT] = cls._build_objects(size, overrides, attributes_only=False)
         return made
 
     @classmethod
@@ -92,11 +105,13 @@ class AsyncFactory(Generic[ModelT]):
             >>> AgentFactory.attributes(name="x")["name"]  # doctest: +SKIP
             'x'
         """
-        made: list[dict[str, Any]] = cls._build(1, overrides, attributes_only=True)
+        made: list[dict[str, Any]] = cls._build_objects(1, overrides, attributes_only=True)
         return made[0]
 
     @classmethod
-    def _build(cls, size: int, overrides: dict[str, Any], *, attributes_only: bool) -> list[Any]:
+    def _build_objects(
+        cls, size: int, overrides: dict[str, Any], *, attributes_only: bool
+    ) -> list[Any]:
         options = cls._usable("build")
         _check_count(options, size, "build_batch")
         builder = Builder(create=False, attributes_only=attributes_only)
@@ -113,7 +128,8 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agent = await AgentFactory.create(name="x")  # doctest: +SKIP
         """
-        made = await cls._create(1, session, overrides)
+        session, overrides = _session_field(cls, session, overrides)
+        made = await cls._make_objects(1, session, overrides)
         return made[0]
 
     @classmethod
@@ -128,10 +144,11 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agents = await AgentFactory.create_batch(10_000)  # doctest: +SKIP
         """
-        return await cls._create(size, session, overrides)
+        session, overrides = _session_field(cls, session, overrides)
+        return await cls._make_objects(size, session, overrides)
 
     @classmethod
-    async def _create(
+    async def _make_objects(
         cls, size: int, session: AsyncSession | None, overrides: dict[str, Any]
     ) -> list[ModelT]:
         options = cls._usable("create")
@@ -257,13 +274,187 @@ class AsyncFactory(Generic[ModelT]):
     # -- sequences --------------------------------------------------------------
 
     @classmethod
-    def reset_sequence(cls, value: int = 0) -> None:
+    def reset_sequence(cls, value: int | None = None, force: bool = False) -> None:
         """Restart ``Sequence`` numbering at ``value`` and forget unique values.
+
+        Without ``value`` numbering restarts at ``_setup_next_sequence()`` (0).
+        A subclass sharing its parent's counter needs ``force=True``, as in
+        factory_boy.
 
         Example:
             >>> AgentFactory.reset_sequence()  # doctest: +SKIP
         """
-        cls._usable("reset_sequence").hierarchy.reset(value)
+        options = cls._usable("reset_sequence")
+        parent = next((b for b in cls.__mro__[1:] if "_options" in b.__dict__), None)
+        shared = parent is not None and parent.__dict__["_options"].hierarchy is options.hierarchy
+        if shared and not force:
+            raise FactoryArgumentError(
+                options.name,
+                None,
+                f"shares its sequence counter with {parent.__name__}",  # type: ignore[union-attr]
+                f"call {parent.__name__}.reset_sequence(), or pass force=True",  # type: ignore[union-attr]
+            )
+        options.hierarchy.reset(value)
+
+    # -- factory_boy's other strategies ---------------------------------------------
+
+    @classmethod
+    def stub(cls, **overrides: Any) -> StubObject:
+        """A plain object with the resolved fields as attributes; SubFactories are stubs too.
+
+        Example:
+            >>> AgentFactory.stub(name="x").name  # doctest: +SKIP
+            'x'
+        """
+        return cls.stub_batch(1, **overrides)[0]
+
+    @classmethod
+    def stub_batch(cls, size: int, **overrides: Any) -> list[StubObject]:
+        """``size`` stubs.
+
+        Example:
+            >>> stubs = AgentFactory.stub_batch(3)  # doctest: +SKIP
+        """
+        options = cls._usable("stub")
+        _check_count(options, size, "stub_batch")
+        made: list[StubObject] = run_sync(
+            Builder(create=False, stub=True).build(options, overrides, size)
+        )
+        return made
+
+    @overload
+    @classmethod
+    def generate(
+        cls, strategy: Literal["create"], **overrides: Any
+    ) -> Coroutine[Any, Any, ModelT]: ...
+    @overload
+    @classmethod
+    def generate(cls, strategy: Literal["build"], **overrides: Any) -> ModelT: ...
+    @overload
+    @classmethod
+    def generate(cls, strategy: Literal["stub"], **overrides: Any) -> StubObject: ...
+    @classmethod
+    def generate(cls, strategy: str, **overrides: Any) -> object:
+        """``build()``, ``create()`` (to await) or ``stub()``, by the strategy's name.
+
+        Example:
+            >>> agent = await AgentFactory.generate("create")  # doctest: +SKIP
+        """
+        return getattr(cls, _strategy(cls, strategy))(**overrides)
+
+    @overload
+    @classmethod
+    def generate_batch(
+        cls, strategy: Literal["create"], size: int, **overrides: Any
+    ) -> Coroutine[Any, Any, list[ModelT]]: ...
+    @overload
+    @classmethod
+    def generate_batch(
+        cls, strategy: Literal["build"], size: int, **overrides: Any
+    ) -> list[ModelT]: ...
+    @overload
+    @classmethod
+    def generate_batch(
+        cls, strategy: Literal["stub"], size: int, **overrides: Any
+    ) -> list[StubObject]: ...
+    @classmethod
+    def generate_batch(cls, strategy: str, size: int, **overrides: Any) -> object:
+        """``build_batch()``, ``create_batch()`` (to await) or ``stub_batch()``, by name.
+
+        Example:
+            >>> agents = AgentFactory.generate_batch("build", 3)  # doctest: +SKIP
+        """
+        return getattr(cls, f"{_strategy(cls, strategy)}_batch")(size, **overrides)
+
+    @overload
+    @classmethod
+    def simple_generate(
+        cls, create: Literal[True], **overrides: Any
+    ) -> Coroutine[Any, Any, ModelT]: ...
+    @overload
+    @classmethod
+    def simple_generate(cls, create: Literal[False], **overrides: Any) -> ModelT: ...
+    @classmethod
+    def simple_generate(cls, create: bool, **overrides: Any) -> object:
+        """``create()`` (to await) when ``create`` is true, else ``build()``.
+
+        Example:
+            >>> agent = AgentFactory.simple_generate(False)  # doctest: +SKIP
+        """
+        return cls.create(**overrides) if create else cls.build(**overrides)
+
+    @overload
+    @classmethod
+    def simple_generate_batch(
+        cls, create: Literal[True], size: int, **overrides: Any
+    ) -> Coroutine[Any, Any, list[ModelT]]: ...
+    @overload
+    @classmethod
+    def simple_generate_batch(
+        cls, create: Literal[False], size: int, **overrides: Any
+    ) -> list[ModelT]: ...
+    @classmethod
+    def simple_generate_batch(cls, create: bool, size: int, **overrides: Any) -> object:
+        """``create_batch()`` (to await) when ``create`` is true, else ``build_batch()``.
+
+        Example:
+            >>> agents = AgentFactory.simple_generate_batch(False, 3)  # doctest: +SKIP
+        """
+        if create:
+            return cls.create_batch(size, **overrides)
+        return cls.build_batch(size, **overrides)
+
+    # -- factory_boy's overridable hooks (the library itself never calls these names) --
+
+    @classmethod
+    @default_hook
+    def _setup_next_sequence(cls) -> int:
+        """The first ``Sequence`` number, asked on first use and after ``reset_sequence()``.
+
+        Example:
+            >>> class UserFactory(AsyncFactory[User]):  # doctest: +SKIP
+            ...     @classmethod
+            ...     def _setup_next_sequence(cls):
+            ...         return 100
+        """
+        return 0
+
+    @classmethod
+    @default_hook
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
+        """Override to change the resolved keyword arguments before the model gets them."""
+        return kwargs
+
+    @classmethod
+    @default_hook
+    def _build(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        """Override to change how build() makes an object: ``model_class(*args, **kwargs)``."""
+        return model_class(*args, **kwargs)
+
+    @classmethod
+    @default_hook
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        """Override to write each object yourself; may be an ``async def``.
+
+        A factory that overrides it makes its objects one by one through it
+        (it leaves the bulk path). This default, reached with
+        ``await super()._create(model_class, **kwargs)``, adds the object to
+        the call's session and flushes it.
+
+        Example:
+            >>> class UserFactory(AsyncFactory[User]):  # doctest: +SKIP
+            ...     @classmethod
+            ...     async def _create(cls, model_class, *args, **kwargs):
+            ...         user = await super()._create(model_class, *args, **kwargs)
+            ...         audit.append(user.id)
+            ...         return user
+        """
+        return hook_save(cls.__name__, model_class(*args, **kwargs))
+
+    @classmethod
+    @default_hook
+    def _after_postgeneration(cls, instance: Any, create: bool, results: Any = None) -> None:
+        """Override to act once the post declarations ran; ``results`` maps their names to results."""
 
     @staticmethod
     def _require_mapped(options: FactoryOptions) -> None:
@@ -286,6 +477,26 @@ class AsyncFactory(Generic[ModelT]):
                 "set Meta.model, or subclass it with one",
             )
         return options  # type: ignore[no-any-return]
+
+
+def _session_field(
+    cls: type, session: object, overrides: dict[str, Any]
+) -> tuple[AsyncSession | None, dict[str, Any]]:
+    """A model field named ``session``: a value that is no AsyncSession is that field."""
+    if session is None or isinstance(session, AsyncSession):
+        return session, overrides
+    options = cls.__dict__.get("_options")
+    if options is not None and options.model_fields and "session" in options.model_fields:
+        return None, {**overrides, "session": session}
+    return session, overrides  # type: ignore[return-value]  # resolve_session names the mistake
+
+
+def _strategy(cls: type, strategy: str) -> str:
+    if strategy not in STRATEGIES:
+        raise FactoryArgumentError(
+            cls.__name__, None, f"got strategy {strategy!r}", 'use "create", "build" or "stub"'
+        )
+    return strategy
 
 
 def _check_count(options: FactoryOptions, size: object, method: str) -> None:

@@ -7,9 +7,11 @@ itself otherwise. ``unique=True`` composes with both.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from asyncfactories._declarations import Declaration, Row
@@ -18,6 +20,9 @@ from asyncfactories._fastfaker import compile_fast, fast_path_enabled
 from asyncfactories._random import DEFAULT_LOCALE, faker_for
 
 __all__ = ("Faker",)
+
+# Faker.override_default_locale(): per task, so concurrent tests keep their own.
+_default_locale: ContextVar[str | None] = ContextVar("asyncfactories_faker_locale", default=None)
 
 
 class Faker(Declaration):
@@ -38,7 +43,17 @@ class Faker(Declaration):
         >>> bio = Faker("text", max_nb_chars=200)
     """
 
-    __slots__ = ("_draw", "_fast_draw", "_method", "fast", "kwargs", "locale", "provider", "unique")
+    __slots__ = (
+        "_draw",
+        "_explicit",
+        "_fast_draw",
+        "_method",
+        "fast",
+        "kwargs",
+        "locale",
+        "provider",
+        "unique",
+    )
 
     def __init__(
         self,
@@ -52,6 +67,7 @@ class Faker(Declaration):
         self.provider = provider
         self.unique = unique
         self.locale = locale or DEFAULT_LOCALE
+        self._explicit = locale is not None
         self.fast = fast
         self.kwargs = kwargs
         self._method: Callable[..., Any] | None = None
@@ -118,8 +134,50 @@ class Faker(Declaration):
         """Draw one value (no uniqueness), outside any factory."""
         return self._drawer()()
 
+    @classmethod
+    def add_provider(cls, provider: Any, locale: str | None = None) -> None:
+        """Add a Faker provider class to ``locale``'s generator (default ``en_US``).
+
+        Call it before the factories that use the provider are defined: their
+        providers are checked at class definition.
+
+        Example:
+            >>> from faker.providers import BaseProvider
+            >>> class SmileProvider(BaseProvider):
+            ...     def smile(self):
+            ...         return ":-)"
+            >>> Faker.add_provider(SmileProvider)
+        """
+        generator = faker_for(locale)
+        instance = provider(generator) if isinstance(provider, type) else provider
+        # Faker rebinds every public method of the new provider, random_element
+        # too: give it the weighting of the stock providers, or OrderedDict
+        # weights (Faker's own locale data) would silently turn uniform.
+        stock = next((p for p in generator.providers if hasattr(p, "__use_weighting__")), None)
+        if stock is not None:
+            instance.__use_weighting__ = stock.__use_weighting__
+        generator.add_provider(instance)
+
+    @classmethod
+    @contextlib.contextmanager
+    def override_default_locale(cls, locale: str) -> Iterator[None]:
+        """Within the block, Faker declarations without ``locale=`` draw from ``locale``.
+
+        Example:
+            >>> with Faker.override_default_locale("fr_FR"):
+            ...     user = UserFactory.build()  # doctest: +SKIP
+        """
+        token = _default_locale.set(locale)
+        try:
+            yield
+        finally:
+            _default_locale.reset(token)
+
     def evaluate(self, row: Row) -> object:
         """Draw a value; make it unique within the hierarchy when asked."""
+        override = _default_locale.get()
+        if override is not None and not self._explicit:
+            return self._evaluate_in(row, override)
         if self._lazy_kwargs():
             return self._evaluate_lazy(row)
         draw = self._drawer()
@@ -127,6 +185,19 @@ class Faker(Declaration):
         if self.unique:
             return self._unique(row, value, draw)
         return value
+
+    def _evaluate_in(self, row: Row, locale: str) -> object:
+        method = getattr(faker_for(locale), self.provider)
+        kwargs = {
+            k: (v.evaluate(row) if isinstance(v, Declaration) else v)
+            for k, v in self.kwargs.items()
+        }
+
+        def draw() -> object:
+            return method(**kwargs)
+
+        value = draw()
+        return self._unique(row, value, draw) if self.unique else value
 
     def _evaluate_lazy(self, row: Row) -> object:
         method = self._method or getattr(faker_for(self.locale), self.provider)

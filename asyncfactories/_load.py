@@ -58,6 +58,13 @@ def check_load_arguments(options: FactoryOptions, count: object, chunk_size: obj
             f"load() got chunk_size={chunk_size!r}",
             "pass a whole number of 1 or more",
         )
+    if options.hooks.create is not None or options.hooks.after_postgeneration is not None:
+        raise FactoryDefinitionError(
+            options.name,
+            "_create" if options.hooks.create is not None else "_after_postgeneration",
+            "is overridden, and load() streams rows without objects for the hook",
+            "use create_batch() for this factory",
+        )
     hooks = [name for name, post in options.post.items() if post.runs_after_persist]
     if hooks:
         raise FactoryDefinitionError(

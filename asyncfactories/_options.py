@@ -12,24 +12,95 @@ import dataclasses
 import inspect
 import types
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Mapper, configure_mappers
+from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session, async_sessionmaker
+from sqlalchemy.orm import Mapper, Session, configure_mappers, scoped_session
 
 from asyncfactories._counter import Hierarchy
-from asyncfactories._declarations import Declaration, PostDeclaration, Trait
-from asyncfactories._errors import FactoryDefinitionError, UnknownFieldError
+from asyncfactories._declarations import (
+    SKIP,
+    Declaration,
+    Maybe,
+    PostDeclaration,
+    PostMaybe,
+    Trait,
+)
+from asyncfactories._errors import (
+    CyclicDeclarationError,
+    FactoryDefinitionError,
+    UnknownFieldError,
+)
 
-__all__ = ("META_KEYS", "FactoryOptions", "UnknownDeclaredFieldError", "parse_options")
+__all__ = (
+    "META_KEYS",
+    "FactoryOptions",
+    "Hooks",
+    "UnknownDeclaredFieldError",
+    "default_hook",
+    "parse_options",
+)
 
-META_KEYS = ("model", "abstract", "persistence", "session_factory", "get_or_create")
+META_KEYS = (
+    "model",
+    "abstract",
+    "persistence",
+    "session_factory",
+    "get_or_create",
+    "sqlalchemy_session",
+    "strategy",
+    "exclude",
+    "rename",
+    "inline_args",
+)
+#: factory_boy's strategies, the values of ``Meta.strategy``.
+STRATEGIES = ("build", "create", "stub")
 _ALIASES = {
     "sqlalchemy_session_factory": "session_factory",
     "sqlalchemy_session_persistence": "persistence",
     "sqlalchemy_get_or_create": "get_or_create",
 }
 _PERSISTENCE = ("flush", "commit")
+
+
+_DEFAULT_HOOK = "__asyncfactories_default_hook__"
+_HOOK_NAMES = (
+    "_create",
+    "_build",
+    "_adjust_kwargs",
+    "_after_postgeneration",
+    "_setup_next_sequence",
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_hook(function: F) -> F:
+    """Mark the library's own version of a factory_boy hook, so overrides can be told apart."""
+    setattr(function, _DEFAULT_HOOK, True)
+    return function
+
+
+@dataclasses.dataclass(frozen=True)
+class Hooks:
+    """The factory_boy classmethods a factory overrides, bound to its class (``None`` if not)."""
+
+    create: Callable[..., Any] | None = None
+    build: Callable[..., Any] | None = None
+    adjust_kwargs: Callable[..., Any] | None = None
+    after_postgeneration: Callable[..., Any] | None = None
+    setup_next_sequence: Callable[[], int] | None = None
+
+
+def _hooks(cls: type) -> Hooks:
+    found: dict[str, Any] = {}
+    for name in _HOOK_NAMES:
+        method = getattr(cls, name, None)
+        function = getattr(method, "__func__", method)
+        if method is not None and not getattr(function, _DEFAULT_HOOK, False):
+            found[name.lstrip("_")] = method
+    return Hooks(**found)
 
 
 class UnknownDeclaredFieldError(FactoryDefinitionError, UnknownFieldError):
@@ -45,6 +116,9 @@ class FactoryOptions:
     abstract: bool
     persistence: str
     session_factory: Callable[[], Any] | None
+    #: factory_boy's ``Meta.sqlalchemy_session``: an AsyncSession, an
+    #: ``async_scoped_session`` or a zero-argument callable returning one.
+    session: object
     get_or_create: tuple[str, ...]
     #: Fields and params in declaration order: plain values or declarations.
     fields: Mapping[str, object]
@@ -58,6 +132,32 @@ class FactoryOptions:
     mapper: Mapper[Any] | None
     #: Makes the model from resolved keyword arguments (see :func:`constructor_for`).
     make: Callable[[dict[str, Any]], Any]
+    #: factory_boy hooks the class overrides.
+    hooks: Hooks = Hooks()
+    #: Class-body ``author__name = "x"`` lines: the defaults of a SubFactory's fields.
+    nested_body: Mapping[str, object] = dataclasses.field(default_factory=dict)
+    #: factory_boy's Meta.strategy: what calling the class does.
+    strategy: str = "create"
+    #: Meta.exclude: resolved, readable by other declarations, never passed to the model.
+    exclude: frozenset[str] = frozenset()
+    #: Meta.rename: declared name -> the model's keyword argument.
+    rename: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: Meta.inline_args: fields passed to the model positionally, in this order.
+    inline_args: tuple[str, ...] = ()
+
+    @property
+    def prepares(self) -> bool:
+        """Whether kwargs go through factory_boy's preparation (hooks, exclude, rename...)."""
+        hooks = self.hooks
+        return bool(
+            hooks.create
+            or hooks.build
+            or hooks.adjust_kwargs
+            or self.exclude
+            or self.rename
+            or self.inline_args
+        )
+
     #: Call shapes already worked out (see the resolver), keyed by override shape.
     orders: dict[frozenset[tuple[str, object]], Any] = dataclasses.field(default_factory=dict)
 
@@ -78,19 +178,31 @@ def _meta_values(name: str, meta: type | None) -> dict[str, object]:
     for key, value in vars(meta).items():
         if key.startswith("__"):
             continue
-        if key == "sqlalchemy_session":
-            raise FactoryDefinitionError(
-                name,
-                "Meta.sqlalchemy_session",
-                "a session object in Meta would be shared by every test and task",
-                "set Meta.session_factory = async_sessionmaker(engine) or bind one with use_session()",
-            )
         canonical = _ALIASES.get(key, key)
         if canonical not in META_KEYS:
             allowed = ", ".join(META_KEYS + tuple(_ALIASES))
             raise FactoryDefinitionError(
                 name, f"Meta.{key}", "is not a Meta option", f"use one of: {allowed}"
             )
+        if (
+            key == "sqlalchemy_session_factory"
+            and value is not None
+            and not isinstance(value, async_sessionmaker)
+        ):
+            # factory_boy's session getter (``lambda: Session()`` of a scoped
+            # session, often the test's own): the caller's session, flushed
+            # there and never closed, as Meta.sqlalchemy_session is.
+            if vars(meta).get("sqlalchemy_session") is not None:
+                raise FactoryDefinitionError(
+                    name,
+                    "Meta.sqlalchemy_session",
+                    "is set together with Meta.sqlalchemy_session_factory",
+                    "keep one of the two, as factory_boy requires",
+                )
+            values["sqlalchemy_session"] = value
+            continue
+        if canonical in values and value is None:
+            continue  # sqlalchemy_session = None beside the getter above
         values[canonical] = value
     return values
 
@@ -99,6 +211,14 @@ def _model_fields(model: Any) -> tuple[frozenset[str] | None, Mapper[Any] | None
     mapper = sa_inspect(model, raiseerr=False) if isinstance(model, type) else None
     if isinstance(mapper, Mapper):
         names = set(mapper.all_orm_descriptors.keys()) - {"__mapper__"}
+        # SQLAlchemy's constructor sets any attribute of the class: plain
+        # properties with a setter are fields too.
+        names |= {
+            key
+            for klass in model.__mro__
+            for key, value in vars(klass).items()
+            if isinstance(value, property) and value.fset is not None
+        }
         init = getattr(mapper.class_manager, "original_init", None)
         if init is not None and init is not mapper.registry.constructor:
             extra = _signature_names(init)
@@ -122,9 +242,53 @@ def _signature_names(target: Any) -> set[str] | None:
     return {p.name for p in parameters if p.name != "self"}
 
 
+def _names(
+    factory: str, key: str, meta: Mapping[str, object], inherited: tuple[str, ...] | frozenset[str]
+) -> tuple[str, ...]:
+    value = meta.get(key, inherited)
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, (tuple, list, set, frozenset)):
+        raise FactoryDefinitionError(
+            factory, f"Meta.{key}", f"is {value!r}", "give it a tuple of field names"
+        )
+    return tuple(str(v) for v in value)
+
+
+def _post_maybe(factory: str, key: str, value: object) -> object:
+    """A Maybe with post-declaration branches runs after the object, as in factory_boy."""
+    if not isinstance(value, Maybe):
+        return value
+    posts = [isinstance(b, PostDeclaration) for b in (value.yes, value.no) if b is not SKIP]
+    if not any(posts):
+        return value
+    if not all(posts):
+        raise FactoryDefinitionError(
+            factory,
+            key,
+            f"{value!r} mixes a post declaration with a plain value",
+            "make both branches post declarations (or SKIP), or both plain",
+        )
+    return PostMaybe(value)
+
+
+def _other_bases(cls: type, parent: FactoryOptions | None) -> list[FactoryOptions]:
+    """The options of factory bases beside the first one's line, nearest first."""
+    factories = [
+        b for b in cls.__mro__[1:] if isinstance(b.__dict__.get("_options"), FactoryOptions)
+    ]
+    if not factories:
+        return []
+    first_line = set(factories[0].__mro__)
+    return [b.__dict__["_options"] for b in factories if b not in first_line]
+
+
 def _is_body_value(key: str, value: object) -> bool:
-    if key.startswith("_") or key in ("Meta", "Params"):
+    if key.startswith("__") or key in ("Meta", "Params"):
         return False
+    if key.startswith("_"):
+        # factory_boy keeps a private name when it holds a declaration.
+        return isinstance(value, (Declaration, PostDeclaration))
     return not isinstance(value, (types.FunctionType, classmethod, staticmethod, property))
 
 
@@ -143,7 +307,37 @@ def parse_options(
         raise FactoryDefinitionError(
             name, "Meta.persistence", f"is {persistence!r}", 'use "flush" (the default) or "commit"'
         )
-    session_factory = meta.get("session_factory", parent.session_factory if parent else None)
+    if meta.get("session_factory") is not None and meta.get("sqlalchemy_session") is not None:
+        raise FactoryDefinitionError(
+            name,
+            "Meta.sqlalchemy_session",
+            "is set together with Meta.sqlalchemy_session_factory",
+            "keep one of the two, as factory_boy requires",
+        )
+    # A subclass that names one way to get a session replaces the other it inherited.
+    inherit = (
+        parent is not None and "session_factory" not in meta and "sqlalchemy_session" not in meta
+    )
+    session_factory = meta.get(
+        "session_factory", parent.session_factory if parent and inherit else None
+    )
+    session = meta.get("sqlalchemy_session", parent.session if parent and inherit else None)
+    if isinstance(session, Session) or (
+        isinstance(session, scoped_session) and not isinstance(session, async_scoped_session)
+    ):
+        raise FactoryDefinitionError(
+            name,
+            "Meta.sqlalchemy_session",
+            f"is a synchronous {type(session).__name__}, which cannot be awaited",
+            "give it an AsyncSession, an async_scoped_session or a callable returning an AsyncSession",
+        )
+    if session is not None and not isinstance(session, AsyncSession) and not callable(session):
+        raise FactoryDefinitionError(
+            name,
+            "Meta.sqlalchemy_session",
+            f"is {session!r}",
+            "give it an AsyncSession, an async_scoped_session or a callable returning an AsyncSession",
+        )
     if session_factory is not None and not callable(session_factory):
         raise FactoryDefinitionError(
             name,
@@ -154,11 +348,28 @@ def parse_options(
     raw_keys = meta.get("get_or_create", parent.get_or_create if parent else ())
     get_or_create = (raw_keys,) if isinstance(raw_keys, str) else tuple(raw_keys)  # type: ignore[arg-type]
 
+    strategy = meta.get("strategy", parent.strategy if parent else "create")
+    if strategy not in STRATEGIES:
+        raise FactoryDefinitionError(
+            name, "Meta.strategy", f"is {strategy!r}", 'use "create", "build" or "stub"'
+        )
+    exclude = frozenset(_names(name, "exclude", meta, parent.exclude if parent else ()))
+    inline_args = _names(name, "inline_args", meta, parent.inline_args if parent else ())
+    rename = dict(meta.get("rename", parent.rename if parent else {}))  # type: ignore[call-overload]
     fields: dict[str, object] = dict(parent.fields) if parent else {}
     params: set[str] = set(parent.params) if parent else set()
     traits: dict[str, Trait] = dict(parent.traits) if parent else {}
     trait_defaults: dict[str, object] = dict(parent.trait_defaults) if parent else {}
     post: dict[str, PostDeclaration] = dict(parent.post) if parent else {}
+    nested_body: dict[str, object] = dict(parent.nested_body) if parent else {}
+    for other in _other_bases(cls, parent):
+        # Several factory bases (dual inheritance): the first one wins, as for attributes.
+        fields = {**other.fields, **fields}
+        params |= other.params - frozenset(other.traits)
+        traits = {**other.traits, **traits}
+        trait_defaults = {**other.trait_defaults, **trait_defaults}
+        post = {**other.post, **post}
+        nested_body = {**other.nested_body, **nested_body}
 
     params_cls = cls.__dict__.get("Params")
     if params_cls is not None:
@@ -178,7 +389,10 @@ def parse_options(
             raise FactoryDefinitionError(
                 name, key, f"{value!r} is in the class body", "move it into class Params"
             )
-        if key in traits:
+        value = _post_maybe(name, key, value)
+        if "__" in key.strip("_"):
+            nested_body[key] = value
+        elif key in traits:
             trait_defaults[key] = value
         elif isinstance(value, PostDeclaration):
             post[key] = value
@@ -187,15 +401,35 @@ def parse_options(
             fields[key] = value
             post.pop(key, None)
 
-    same_model = parent is not None and not parent.abstract and parent.model is model
-    hierarchy = parent.hierarchy if same_model and parent is not None else Hierarchy()
+    # factory_boy shares the counter when the model is (a subclass of) the parent's model.
+    same_model = (
+        parent is not None
+        and not parent.abstract
+        and (
+            parent.model is model
+            or (
+                isinstance(model, type)
+                and isinstance(parent.model, type)
+                and issubclass(model, parent.model)
+            )
+        )
+    )
+    hooks = _hooks(cls)
+    hierarchy = (
+        parent.hierarchy
+        if same_model and parent is not None
+        else Hierarchy(setup=hooks.setup_next_sequence)
+    )
     model_fields, mapper = _model_fields(model) if not abstract else (None, None)
+    if hooks.build is not None and mapper is None:
+        model_fields = None  # the factory's own _build decides what it accepts (ListFactory)
     options = FactoryOptions(
         name=name,
         model=model,
         abstract=abstract,
         persistence=str(persistence),
         session_factory=session_factory,
+        session=session,
         get_or_create=get_or_create,
         fields=fields,
         # Trait switches are parameters too: never passed to the model.
@@ -207,6 +441,12 @@ def parse_options(
         model_fields=model_fields,
         mapper=mapper,
         make=constructor_for(model, mapper),
+        hooks=hooks,
+        strategy=str(strategy),
+        exclude=exclude,
+        rename=rename,
+        inline_args=inline_args,
+        nested_body=nested_body,
     )
     _check(options)
     return options
@@ -232,13 +472,20 @@ def constructor_for(model: Any, mapper: Mapper[Any] | None) -> Callable[[dict[st
         or any(getattr(fn, "__name__", "") != "_event_on_init" for fn in manager.dispatch.init)
     ):
         return lambda kwargs: model(**kwargs)
-    direct = frozenset(p.key for p in mapper.column_attrs if not manager[p.key].dispatch.set)
     new_instance = manager.new_instance
+    # Worked out on first use, not at class definition: reading the column
+    # attributes configures the mappers, and a factory may be defined before
+    # every model its model points at is imported (factory_boy allows it).
+    direct: frozenset[str] = frozenset()
     configured: list[bool] = []
 
     def make(kwargs: dict[str, Any]) -> Any:
+        nonlocal direct
         if not configured:
             configure_mappers()  # what the skipped init event would have ensured
+            direct = frozenset(
+                p.key for p in mapper.column_attrs if not manager[p.key].dispatch.set
+            )
             configured.append(True)
         obj = new_instance()
         values = obj.__dict__
@@ -254,6 +501,7 @@ def constructor_for(model: Any, mapper: Mapper[Any] | None) -> Callable[[dict[st
 
 def _check(options: FactoryOptions) -> None:
     name = options.name
+    _check_trait_cycles(options)
     for key, value in options.fields.items():
         if isinstance(value, Declaration):
             value.check(name, key)
@@ -263,12 +511,27 @@ def _check(options: FactoryOptions) -> None:
         return
     model_name = getattr(options.model, "__name__", repr(options.model))
     for key in options.fields:
-        if key not in options.params and key not in options.model_fields:
+        passed_as = options.rename.get(key, key)
+        if (
+            key not in options.params
+            and key not in options.exclude
+            and passed_as not in options.model_fields
+            and key not in options.inline_args
+        ):
             raise UnknownDeclaredFieldError(
                 name,
                 key,
                 f"is declared but {model_name} has no such field",
                 "fix the name, or move it into class Params if it is not a model field",
+            )
+    for key in options.nested_body:
+        root = key.split("__", 1)[0]
+        if root not in options.post and not hasattr(options.fields.get(root), "factory"):
+            raise UnknownDeclaredFieldError(
+                name,
+                key,
+                f"reaches into {root!r}, which is not a SubFactory or RelatedFactory here",
+                f"declare {root!r} as a SubFactory, or fix the name",
             )
     for key in options.get_or_create:
         if key not in options.model_fields:
@@ -279,12 +542,34 @@ def _check(options: FactoryOptions) -> None:
                 "list field names of the model",
             )
     for flag, trait in options.traits.items():
-        for key in trait.overrides:
+        for key, value in trait.overrides.items():
             root = key.split("__", 1)[0]
-            if not options.known(root):
+            if not options.known(root) and not isinstance(value, PostDeclaration):
                 raise UnknownDeclaredFieldError(
                     name,
                     f"Params.{flag}",
                     f"{trait!r} sets {key!r}, which {model_name} does not have",
                     "fix the name in the Trait",
                 )
+
+
+def _check_trait_cycles(options: FactoryOptions) -> None:
+    """Refuse traits that switch each other on in a circle (factory_boy's CyclicDefinitionError)."""
+    enables = {
+        flag: [k for k, v in trait.overrides.items() if k in options.traits and v]
+        for flag, trait in options.traits.items()
+    }
+    done: set[str] = set()
+
+    def visit(flag: str, path: tuple[str, ...]) -> None:
+        if flag in path:
+            start = path.index(flag)
+            raise CyclicDeclarationError(options.name, (*path[start:], flag))
+        if flag in done:
+            return
+        for other in enables[flag]:
+            visit(other, (*path, flag))
+        done.add(flag)
+
+    for flag in enables:
+        visit(flag, ())

@@ -11,12 +11,14 @@ closures that captured it stay valid.
 from __future__ import annotations
 
 import random
+import typing
 import zlib
+from typing import Any
 
 from faker import Factory as _FakerFactory
 from faker.generator import Generator
 
-__all__ = ("DEFAULT_LOCALE", "current_seed", "faker_for", "rng", "seed")
+__all__ = ("DEFAULT_LOCALE", "current_seed", "faker_for", "get_state", "rng", "seed", "set_state")
 
 DEFAULT_LOCALE = "en_US"
 
@@ -68,3 +70,22 @@ def seed(value: int) -> None:
 def current_seed() -> int | None:
     """Return the last value given to :func:`seed`, or ``None`` if it was never called."""
     return _seed
+
+
+def get_state() -> object:
+    """A snapshot of every random source (the shared one and each Faker locale's)."""
+    return (
+        _seed,
+        rng.getstate(),
+        {locale: generator.random.getstate() for locale, generator in _generators.items()},
+    )
+
+
+def set_state(state: object) -> None:
+    """Restore a snapshot taken by :func:`get_state`."""
+    global _seed
+    seed_value, shared, locales = typing.cast("tuple[int | None, Any, dict[str, Any]]", state)
+    _seed = seed_value
+    rng.setstate(shared)
+    for locale, generator_state in locales.items():
+        faker_for(locale).random.setstate(generator_state)

@@ -10,9 +10,13 @@ works because it refuses async declarations up front.
 
 from __future__ import annotations
 
+import inspect
 import types
 from collections.abc import Coroutine, Mapping
 from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import InstanceState
 
 from asyncfactories._counter import Hierarchy
 from asyncfactories._declarations import (
@@ -21,17 +25,22 @@ from asyncfactories._declarations import (
     Declaration,
     Maybe,
     PostDeclaration,
+    PostMaybe,
+    Preset,
 )
+from asyncfactories._declarations import Row as RowView
 from asyncfactories._errors import (
     AsyncDeclarationError,
     CyclicDeclarationError,
+    FactoryArgumentError,
     FactoryError,
     UnknownFieldError,
 )
 from asyncfactories._options import FactoryOptions, UnknownDeclaredFieldError
+from asyncfactories._session import last_resolved_session, using_hook_session
 from asyncfactories._subfactory import SubFactory
 
-__all__ = ("Builder", "Call", "check_definition", "options_of", "run_sync")
+__all__ = ("Builder", "Call", "StubObject", "check_definition", "options_of", "run_sync")
 
 _COROUTINE = types.CoroutineType
 _PLAIN = object()
@@ -57,7 +66,16 @@ def run_sync(coroutine: Coroutine[Any, Any, Any]) -> Any:
 class Shape:
     """The parts of a call that do not depend on override values: cached per factory."""
 
-    __slots__ = ("async_field", "deferred", "order", "post", "trait_nested", "trait_values")
+    __slots__ = (
+        "async_field",
+        "deferred",
+        "order",
+        "post",
+        "post_extracted",
+        "post_kwargs",
+        "trait_nested",
+        "trait_values",
+    )
 
     def __init__(
         self,
@@ -66,6 +84,8 @@ class Shape:
         trait_nested: dict[str, dict[str, object]],
         post: tuple[tuple[str, PostDeclaration], ...],
         async_field: str | None,
+        post_extracted: dict[str, object] | None = None,
+        post_kwargs: dict[str, dict[str, object]] | None = None,
         deferred: frozenset[str] = frozenset(),
     ) -> None:
         #: (name, class declaration or trait value, taken from the call's overrides?)
@@ -74,6 +94,9 @@ class Shape:
         self.trait_nested = trait_nested
         self.post = post
         self.async_field = async_field
+        #: What traits pass to post declarations: ``Trait(reviews=0)``, ``Trait(reviews__score=1)``.
+        self.post_extracted = post_extracted or {}
+        self.post_kwargs = post_kwargs or {}
         #: Fields that read a SubFactory object: under create they are resolved
         #: once that object's row is written (so they see its generated key).
         self.deferred = deferred
@@ -82,7 +105,17 @@ class Shape:
 class Call:
     """One factory call with its overrides: what every row of the call shares."""
 
-    __slots__ = ("deferred_steps", "lookup", "nested", "options", "post", "shape", "steps")
+    __slots__ = (
+        "after",
+        "deferred_steps",
+        "hooked",
+        "lookup",
+        "nested",
+        "options",
+        "post",
+        "shape",
+        "steps",
+    )
 
     def __init__(self, options: FactoryOptions, overrides: Mapping[str, object]) -> None:
         self.options = options
@@ -90,6 +123,8 @@ class Call:
         nested: dict[str, dict[str, object]] = {}
         extracted: dict[str, object] = {}
         post_kwargs: dict[str, dict[str, object]] = {}
+        if options.nested_body:
+            overrides = {**options.nested_body, **overrides}
         for key, value in overrides.items():
             head, sep, rest = key.partition("__")
             if sep and head in options.post:
@@ -121,20 +156,46 @@ class Call:
                     f"override {head!r} itself, or declare it as a SubFactory",
                 )
         self.nested = nested
-        self.steps = tuple(
-            (
-                name,
-                root[name] if from_call else value,
-                isinstance(root[name] if from_call else value, Declaration),
-            )
-            for name, value, from_call in shape.order
-        )
+        steps = []
+        for name, value, from_call in shape.order:
+            if from_call:
+                value = root[name]
+                # factory_boy's Transformer also transforms the value a call passes.
+                declared = options.fields.get(name)
+                given = (
+                    getattr(declared, "given", None) if isinstance(declared, Declaration) else None
+                )
+                if given is not None:
+                    value = given(value)
+            steps.append((name, value, isinstance(value, Declaration)))
+        self.steps = tuple(steps)
         self.lookup = {name: value for name, value, _ in self.steps}
         deferred = shape.deferred
         self.deferred_steps = tuple(step for step in self.steps if step[0] in deferred)
+        for key in options.get_or_create:
+            if key not in self.lookup:
+                raise FactoryArgumentError(
+                    options.name,
+                    f"Meta.get_or_create[{key!r}]",
+                    f"has no value: {key!r} is neither declared nor passed",
+                    f"declare {key!r} in the factory or pass it to the call",
+                )
         self.post = tuple(
-            (name, declaration, extracted.get(name, MISSING), post_kwargs.get(name, {}))
+            (
+                name,
+                declaration,
+                extracted.get(name, shape.post_extracted.get(name, MISSING)),
+                {**shape.post_kwargs.get(name, {}), **post_kwargs.get(name, {})},
+            )
             for name, declaration in shape.post
+        )
+        hooks = options.hooks
+        #: The object is made through factory_boy hooks the factory overrides.
+        self.hooked = options.prepares
+        self.after = (
+            AfterPostGeneration(hooks.after_postgeneration)
+            if hooks.after_postgeneration is not None
+            else None
         )
 
 
@@ -170,6 +231,7 @@ def _shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
 
 def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
     declared: dict[str, object] = dict(options.fields)
+    post: dict[str, PostDeclaration] = dict(options.post)
     trait_values: dict[str, object] = {}
     trait_nested: dict[str, dict[str, object]] = {}
     applied: set[str] = set()
@@ -185,6 +247,10 @@ def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
             elif key in options.traits:
                 if value:
                     apply(key)
+            elif isinstance(value, PostDeclaration):
+                # A trait may add a RelatedFactory or a hook: it runs after the object.
+                post[key] = value
+                declared.pop(key, None)
             else:
                 trait_values[key] = value
 
@@ -193,10 +259,39 @@ def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
         if isinstance(setting, Declaration):
             # A switch decided per object: every field it touches becomes a Maybe.
             declared[flag] = setting
+            extras: dict[str, dict[str, object]] = {}
+            presets: dict[str, tuple[object, dict[str, object]]] = {}
             for key, value in options.traits[flag].overrides.items():
-                declared[key] = Maybe(flag, value, declared.get(key, SKIP))
+                head, sep, rest = key.partition("__")
+                if sep and isinstance(declared.get(head), SubFactory):
+                    extras.setdefault(head, {})[rest] = value
+                elif head in post and not isinstance(value, PostDeclaration):
+                    extracted, kwargs = presets.get(head, (MISSING, {}))
+                    if sep:
+                        kwargs = {**kwargs, rest: value}
+                    else:
+                        extracted = value
+                    presets[head] = (extracted, kwargs)
+                elif isinstance(value, PostDeclaration):
+                    post[key] = PostMaybe(Maybe(flag, value, post.get(key, SKIP)))
+                else:
+                    declared[key] = Maybe(flag, value, declared.get(key, SKIP))
+            for head, (extracted, kwargs) in presets.items():
+                # ``Trait(reviews=0)`` per object: the post declaration with those values.
+                plain_post = post[head]
+                post[head] = PostMaybe(
+                    Maybe(flag, Preset(plain_post, extracted, kwargs), plain_post)
+                )
+            for head, extra in extras.items():
+                # ``Trait(author__name="x")`` per object: the SubFactory with those defaults.
+                plain = declared[head]
+                assert isinstance(plain, SubFactory)
+                declared[head] = Maybe(flag, plain.with_defaults(extra), plain)
         elif setting:
             apply(flag)
+    # Values a trait gives to post declarations are what a call would pass them.
+    post_extracted = {k: trait_values.pop(k) for k in list(trait_values) if k in post}
+    post_kwargs = {k: trait_nested.pop(k) for k in list(trait_nested) if k in post}
     declared.update(trait_values)
     from_call = set()
     for key in root:
@@ -207,18 +302,20 @@ def _make_shape(options: FactoryOptions, root: Mapping[str, object]) -> Shape:
     order = tuple(
         (name, None if name in from_call else declared[name], name in from_call) for name in names
     )
+    # An async post_generation hook does not stop build(): it is called with
+    # create=False and, unless it really awaits something, finishes at once.
     async_field = next(
         (n for n in names if getattr(declared[n], "is_async", False)),
         None,
     )
-    if async_field is None:
-        async_field = next((n for n, p in options.post.items() if p.is_async), None)
     return Shape(
         order,
         trait_values,
         trait_nested,
-        tuple(options.post.items()),
+        tuple(post.items()),
         async_field,
+        post_extracted,
+        post_kwargs,
         _deferred(names, declared),
     )
 
@@ -381,44 +478,129 @@ class Row:
         self.values[name] = value
         return value
 
-    def recurse(self, factory: object, defaults: Mapping[str, object]) -> object:
-        """Build the SubFactory object of the current field."""
+    def recurse(
+        self, factory: object, defaults: Mapping[str, object], *, same_sequence: bool = False
+    ) -> object:
+        """Build the SubFactory object of the current field.
+
+        ``same_sequence`` gives it this object's sequence number (factory_boy's
+        ``FORCE_SEQUENCE``, which ``Dict`` and ``List`` use).
+        """
         nested = self.call.nested.get(self.field)
         overrides = {**defaults, **nested} if nested else defaults
-        return self.builder.one(options_of(factory), overrides, self)
+        return self.builder.one(
+            options_of(factory), overrides, self, self.n if same_sequence else None
+        )
 
     def relate(self, factory: object, overrides: list[dict[str, object]]) -> object:
         """Build the related objects of the current post declaration."""
         return self.builder.many(options_of(factory), overrides, self)
 
 
+class StubObject:
+    """What ``stub()`` makes: a plain object with the resolved fields as attributes.
+
+    Example:
+        >>> StubObject(name="x").name
+        'x'
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        for name, value in kwargs.items():
+            setattr(self, name, value)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"StubObject({inner})"
+
+
+class AfterPostGeneration(PostDeclaration):
+    """factory_boy's ``_after_postgeneration(instance, create, results)`` hook, run last."""
+
+    __slots__ = ("hook",)
+    runs_after_persist = True
+
+    def __init__(self, hook: Any) -> None:
+        self.hook = hook
+
+    def call(
+        self, row: RowView, obj: object, create: bool, extracted: object, kwargs: dict[str, object]
+    ) -> object:
+        """Call the hook with the results of the object's post declarations."""
+        return self.hook(obj, create=create, results=extracted)
+
+    def __repr__(self) -> str:
+        return "_after_postgeneration"
+
+
+def _finish_now(coroutine: Any, factory: str, field: str) -> object:
+    """Run an ``async def`` hook under build(): fine unless it really awaits something."""
+    try:
+        coroutine.send(None)
+    except StopIteration as stop:
+        return stop.value
+    coroutine.close()
+    raise AsyncDeclarationError(
+        factory,
+        field,
+        "awaited something under build(), which has no event loop",
+        "return early when `create` is False, or use `await create()`",
+    )
+
+
 class Builder:
     """Builds the objects of one public call, recording what ``create`` must insert."""
 
-    __slots__ = ("_calls", "attributes_only", "create", "created", "deferred", "hooks")
+    __slots__ = (
+        "_calls",
+        "attributes_only",
+        "create",
+        "created",
+        "deferred",
+        "hooks",
+        "session",
+        "stub",
+    )
 
-    def __init__(self, *, create: bool, attributes_only: bool = False) -> None:
+    def __init__(self, *, create: bool, attributes_only: bool = False, stub: bool = False) -> None:
         self.create = create
         self.attributes_only = attributes_only
+        #: factory_boy's stub strategy: every level is a StubObject, not the model.
+        self.stub = stub
+        # A create call resolves its session just before it makes its Builder;
+        # a factory's own ``_create`` hook writes through that session.
+        self.session = last_resolved_session() if create else None
         # A SubFactory passes the same overrides mapping for every parent row:
         # prepare its call once per batch, not once per row.
         self._calls: dict[tuple[int, int], tuple[Mapping[str, object], Call]] = {}
         #: Every object made, children after the parents they were built for.
         self.created: list[tuple[FactoryOptions, object]] = []
-        #: post_generation hooks to run once the rows exist.
-        self.hooks: list[tuple[PostDeclaration, Row, object, object, dict[str, object]]] = []
+        #: post_generation hooks to run once the rows exist, with the object's results.
+        self.hooks: list[
+            tuple[str, PostDeclaration, Row, object, object, dict[str, object], dict[str, object]]
+        ] = []
         #: id(object) -> (its row, the fields left until its parents are written).
         self.deferred: dict[int, tuple[Row, tuple[tuple[str, object, bool], ...]]] = {}
 
-    def one(self, options: FactoryOptions, overrides: Mapping[str, object], parent: Row) -> object:
+    def one(
+        self,
+        options: FactoryOptions,
+        overrides: Mapping[str, object],
+        parent: Row,
+        sequence: int | None = None,
+    ) -> object:
         """A sub-object: the object itself in a build, an awaitable of it in a create."""
-        coroutine = self._first(options, overrides, parent)
+        coroutine = self._first(options, overrides, parent, sequence)
         return coroutine if self.create else run_sync(coroutine)
 
     async def _first(
-        self, options: FactoryOptions, overrides: Mapping[str, object], parent: Row
+        self,
+        options: FactoryOptions,
+        overrides: Mapping[str, object],
+        parent: Row,
+        sequence: int | None,
     ) -> object:
-        return (await self.build(options, overrides, 1, parent))[0]
+        return (await self.build(options, overrides, 1, parent, sequence))[0]
 
     def many(
         self, options: FactoryOptions, overrides: list[dict[str, object]], parent: Row
@@ -438,6 +620,7 @@ class Builder:
         overrides: Mapping[str, object],
         count: int,
         parent: Row | None = None,
+        sequence: int | None = None,
     ) -> list[Any]:
         """Resolve and make ``count`` objects of one factory."""
         key = (id(options), id(overrides))
@@ -455,9 +638,13 @@ class Builder:
                 "is an async declaration and build() cannot await it",
                 "use `await create()` / `create_batch()`, or make the declaration a plain function",
             )
-        first, step = options.hierarchy.take(count)
+        if sequence is None:
+            first, step = options.hierarchy.take(count)
+        else:
+            first, step = sequence, 1
         steps = call.steps
-        later = call.shape.deferred if create else frozenset()
+        # A factory's own _create hook writes the object at once: nothing can wait.
+        later = call.shape.deferred if create and not call.hooked else frozenset()
         made: list[Any] = []
         for index in range(count):
             row = Row(call, first + step * index, parent, self)
@@ -480,10 +667,13 @@ class Builder:
                                 )
                             value = await value
                     values[name] = value
-                obj = self._construct(call, row)
+                if call.hooked:
+                    obj = await self._construct_hooked(call, row)
+                else:
+                    obj = self._construct(call, row)
                 if later:
                     self.deferred[id(obj)] = (row, call.deferred_steps)
-                if call.post and not isinstance(obj, dict):
+                if (call.post and not isinstance(obj, dict)) or call.after is not None:
                     await self._run_post(call, row, obj)
                 made.append(obj)
             except FactoryError:
@@ -500,6 +690,8 @@ class Builder:
         if self.attributes_only and row.parent is None:
             return kwargs
         row.field = ""
+        if self.stub:
+            return StubObject(**kwargs)
         try:
             obj = options.make(kwargs)
         except TypeError as exc:
@@ -509,30 +701,101 @@ class Builder:
                 f"{_model_name(options)}(...) refused the resolved fields ({exc})",
                 "make the declared fields match what the model accepts",
             ) from exc
-        if self.create:
+        if self.create and options.mapper is not None:
             self.created.append((options, obj))
+        return obj
+
+    async def _construct_hooked(self, call: Call, row: Row) -> Any:
+        """Make the object through the factory_boy hooks the factory overrides."""
+        options = call.options
+        hooks = options.hooks
+        kwargs: dict[str, Any] = {k: v for k, v in row.values.items() if v is not SKIP}
+        if hooks.adjust_kwargs is not None:
+            kwargs = hooks.adjust_kwargs(**kwargs)
+        params = options.params
+        exclude = options.exclude
+        kwargs = {
+            k: v
+            for k, v in kwargs.items()
+            if k not in params and k not in exclude and v is not SKIP
+        }
+        for old, new in options.rename.items():
+            if old in kwargs:
+                kwargs[new] = kwargs.pop(old)
+        if self.attributes_only and row.parent is None:
+            return kwargs
+        args = tuple(kwargs.pop(name) for name in options.inline_args if name in kwargs)
+        row.field = ""
+        if self.stub:
+            return StubObject(**kwargs)
+        if self.create and hooks.create is not None:
+            return await self._through_create_hook(options, args, kwargs)
+        if hooks.build is not None and (not self.create or options.mapper is None):
+            obj = hooks.build(options.model, *args, **kwargs)
+        else:
+            try:
+                obj = options.model(*args, **kwargs) if args else options.make(kwargs)
+            except TypeError as exc:
+                raise UnknownFieldError(
+                    options.name,
+                    None,
+                    f"{_model_name(options)}(...) refused the resolved fields ({exc})",
+                    "make the declared fields match what the model accepts",
+                ) from exc
+        if self.create and options.mapper is not None:
+            self.created.append((options, obj))
+        return obj
+
+    async def _through_create_hook(
+        self, options: FactoryOptions, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        """factory_boy's ``_create(model_class, **kwargs)``: the factory writes its own object.
+
+        A transient result joins the batch's INSERTs, as the ORM would write
+        it; a result the hook added to the session is flushed there, so the
+        objects built after it can point at it.
+        """
+        assert options.hooks.create is not None
+        session = self.session
+        if session is not None and self.created and options.mapper is not None:
+            # What the batch made so far may be linked to this object: write it
+            # through the ORM now, as the hook's own flush would have to.
+            session.add_all([made for _, made in self.created])
+            await session.flush()
+            self.created = []
+        with using_hook_session(session):
+            obj = options.hooks.create(options.model, *args, **kwargs)
+            if inspect.isawaitable(obj):
+                obj = await obj
+        state = sa_inspect(obj, raiseerr=False)
+        if not isinstance(state, InstanceState):
+            return obj
+        if state.key is None and state.session_id is None:
+            self.created.append((options, obj))
+            return obj
+        if state.key is None and session is not None and obj in session:
+            await session.flush()
         return obj
 
     async def _run_post(self, call: Call, row: Row, obj: object) -> None:
         # Related factories run now, so their rows join this batch's INSERTs;
         # post_generation hooks wait until the rows exist (under create).
         create = self.create
+        results: dict[str, object] = {}
         for name, declaration, extracted, kwargs in call.post:
             row.field = name
             if create and declaration.runs_after_persist:
-                self.hooks.append((declaration, row, obj, extracted, kwargs))
+                self.hooks.append((name, declaration, row, obj, extracted, kwargs, results))
                 continue
             result = declaration.call(row, obj, create, extracted, dict(kwargs))
             if type(result) is _COROUTINE:
-                if not create:
-                    result.close()
-                    raise AsyncDeclarationError(
-                        call.options.name,
-                        name,
-                        "returned an awaitable and build() cannot await it",
-                        "use `await create()`, or make it a plain function",
-                    )
-                await result
+                result = await result if create else _finish_now(result, call.options.name, name)
+            results[name] = result
+        if call.after is not None:
+            if create:
+                self.hooks.append(("", call.after, row, obj, MISSING, {}, results))
+            else:
+                call.after.call(row, obj, False, results, {})
 
     async def finish(self, objects: list[Any]) -> None:
         """Resolve the deferred fields of ``objects``, whose parents' rows now exist."""
@@ -569,8 +832,12 @@ class Builder:
         An object get_or_create swapped for an existing row is not the one
         returned: its hooks run on the row that was.
         """
-        for declaration, row, made, extracted, kwargs in self.hooks:
+        for name, declaration, row, made, extracted, kwargs, results in self.hooks:
             obj = replaced.get(id(made), made)
-            result = declaration.call(row, obj, True, extracted, dict(kwargs))
+            result = declaration.call(
+                row, obj, True, results if not name else extracted, dict(kwargs)
+            )
             if type(result) is _COROUTINE:
-                await result
+                result = await result
+            if name:
+                results[name] = result

@@ -2,11 +2,18 @@
 
 Resolution, first that applies: the ``session=`` argument; the session bound
 by ``use_session`` (a ContextVar, so concurrent tasks never see each other's
-binding); ``Meta.session_factory``; else :class:`NoSessionError`.
+binding); factory_boy's ``Meta.sqlalchemy_session`` (a session, an
+``async_scoped_session`` or a callable returning one; the caller's session,
+so it is flushed, not committed or closed); ``Meta.session_factory`` (alias
+``sqlalchemy_session_factory``: a session of the call's own, committed and
+closed); else :class:`NoSessionError`.
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -18,9 +25,45 @@ from asyncfactories._errors import FactoryArgumentError, NoSessionError
 if TYPE_CHECKING:
     from asyncfactories._options import FactoryOptions
 
-__all__ = ("bound_session", "resolve_session", "use_session")
+__all__ = (
+    "bound_session",
+    "hook_save",
+    "hook_session",
+    "last_resolved_session",
+    "resolve_session",
+    "use_session",
+    "using_hook_session",
+)
 
 _bound: ContextVar[AsyncSession | None] = ContextVar("asyncfactories_session", default=None)
+# The session the latest create call of this task resolved: a weak reference, so
+# a closed session is not kept alive. A Builder reads it once, when it is made.
+_resolved: ContextVar[weakref.ref[AsyncSession] | None] = ContextVar(
+    "asyncfactories_resolved", default=None
+)
+# The session of the create call whose user ``_create`` hook is running.
+_hook: ContextVar[AsyncSession | None] = ContextVar("asyncfactories_hook", default=None)
+
+
+def last_resolved_session() -> AsyncSession | None:
+    """The session :func:`resolve_session` last returned in this task, if still alive."""
+    ref = _resolved.get()
+    return ref() if ref is not None else None
+
+
+def hook_session() -> AsyncSession | None:
+    """The session of the create call whose ``_create`` hook is running, if any."""
+    return _hook.get()
+
+
+@contextmanager
+def using_hook_session(session: AsyncSession | None) -> Iterator[None]:
+    """Make ``session`` the one :func:`hook_session` returns inside the block."""
+    token = _hook.set(session)
+    try:
+        yield
+    finally:
+        _hook.reset(token)
 
 
 def bound_session() -> AsyncSession | None:
@@ -78,6 +121,12 @@ class use_session:
 
 def resolve_session(options: FactoryOptions, session: object) -> tuple[AsyncSession, bool]:
     """Return the session to create in, and whether the call owns it (and must commit and close it)."""
+    target, owned = _resolve(options, session)
+    _resolved.set(weakref.ref(target))
+    return target, owned
+
+
+def _resolve(options: FactoryOptions, session: object) -> tuple[AsyncSession, bool]:
     if session is not None:
         if not isinstance(session, AsyncSession):
             raise FactoryArgumentError(
@@ -90,6 +139,17 @@ def resolve_session(options: FactoryOptions, session: object) -> tuple[AsyncSess
     bound = _bound.get()
     if bound is not None:
         return bound, False
+    if options.session is not None:
+        given = options.session
+        chosen = given if isinstance(given, AsyncSession) else given()  # type: ignore[operator]
+        if not isinstance(chosen, AsyncSession):
+            raise FactoryArgumentError(
+                options.name,
+                "Meta.sqlalchemy_session",
+                f"returned {type(chosen).__name__}, not an AsyncSession",
+                "make it return an AsyncSession (async_scoped_session does)",
+            )
+        return chosen, False
     if options.session_factory is not None:
         made = options.session_factory()
         if not isinstance(made, AsyncSession):
@@ -105,5 +165,20 @@ def resolve_session(options: FactoryOptions, session: object) -> tuple[AsyncSess
         None,
         "has no session to create in",
         "pass session=..., bind one with `async with use_session(session):`, "
-        "or set Meta.session_factory = async_sessionmaker(engine)",
+        "or set Meta.session_factory = async_sessionmaker(engine) (or Meta.sqlalchemy_session)",
     )
+
+
+async def hook_save(factory: str, obj: object) -> object:
+    """factory_boy's default ``_create``: add ``obj`` to the call's session and flush it."""
+    session = _hook.get() or _bound.get()
+    if session is None:
+        raise NoSessionError(
+            factory,
+            None,
+            "_create() has no session to add the object to",
+            "call it from create(), or bind a session with `async with use_session(session):`",
+        )
+    session.add(obj)
+    await session.flush()
+    return obj

@@ -10,6 +10,7 @@ so this module never needs the factory class.
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -103,6 +104,12 @@ class SubFactory(Declaration):
     def check(self, factory: str, field: str) -> None:
         """Refuse a class that is not a factory."""
         self.factory.check(factory, field)
+
+    def with_defaults(self, extra: dict[str, Any]) -> SubFactory:
+        """A copy whose sub-object also gets ``extra`` (a trait's ``author__name=``)."""
+        clone = copy.copy(self)
+        clone.defaults = {**self.defaults, **extra}
+        return clone
 
     def evaluate(self, row: Row) -> object:
         """Build (or, under ``create()``, plan) the sub-object."""

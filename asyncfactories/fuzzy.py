@@ -251,12 +251,13 @@ class FuzzyText(BaseFuzzyAttribute):
         prefix: str = "",
         length: int = 12,
         suffix: str = "",
-        chars: str = string.ascii_letters,
+        chars: Iterable[str] = string.ascii_letters,
     ) -> None:
         self.prefix = prefix
         self.length = length
         self.suffix = suffix
-        self.chars = chars
+        # Any iterable of characters, a generator too (read once, as factory_boy does).
+        self.chars: str | tuple[str, ...] = chars if isinstance(chars, str) else tuple(chars)
 
     def problem(self) -> tuple[str, str] | None:
         """A non-negative length and something to draw from."""

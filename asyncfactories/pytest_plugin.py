@@ -28,8 +28,7 @@ import importlib
 import os
 import random
 import re
-import types
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -45,14 +44,16 @@ except ImportError:  # pragma: no cover - projects that use only anyio's plugin
 
 from asyncfactories._counter import all_hierarchies
 from asyncfactories._errors import FactoryArgumentError
+from asyncfactories._fixtures import ANYIO_COPIES as _ANYIO_COPIES
+from asyncfactories._fixtures import LazyFixture, register
+from asyncfactories._fixtures import async_fixture as _async_fixture
 from asyncfactories._random import seed as reseed
 from asyncfactories._session import use_session
 
-__all__ = ("register",)
+__all__ = ("LazyFixture", "register")
 
 _DEFAULT_URL = "sqlite+aiosqlite://"
 _SEED_KEY = pytest.StashKey[int]()
-_ANYIO_COPIES: dict[Callable[..., Any], Callable[..., Any]] = {}
 
 
 # -- options ---------------------------------------------------------------------
@@ -133,29 +134,6 @@ def _factories_seed(request: pytest.FixtureRequest) -> None:
 
 
 # -- async fixtures under pytest-asyncio or anyio --------------------------------
-
-
-def _async_fixture(function: Callable[..., Any], **kwargs: Any) -> Any:
-    """Declare an async fixture that either async plugin can run.
-
-    pytest-asyncio (strict mode too) runs fixtures declared with
-    ``pytest_asyncio.fixture``; anyio's plugin runs plain async fixtures of a
-    test that uses ``anyio_backend``. So the fixture is declared for
-    pytest-asyncio, and :func:`pytest_fixture_setup` swaps in an unmarked copy
-    (same code) when anyio runs the test.
-    """
-    if pytest_asyncio is None:  # pragma: no cover - anyio only
-        return pytest.fixture(function, **kwargs)
-    plain = types.FunctionType(
-        function.__code__,
-        function.__globals__,
-        function.__name__,
-        function.__defaults__,
-        function.__closure__,
-    )
-    plain.__doc__ = function.__doc__
-    _ANYIO_COPIES[function] = plain
-    return pytest_asyncio.fixture(function, **kwargs)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -322,48 +300,3 @@ async def _factories_session(factories_engine: AsyncEngine) -> AsyncIterator[Asy
 
 
 factories_session = _async_fixture(_factories_session, name="factories_session")
-
-
-# -- register() ----------------------------------------------------------------------
-
-
-def _snake(name: str) -> str:
-    name = name.removesuffix("Factory")
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
-
-
-def register(factory: type, name: str | None = None) -> tuple[Any, Any]:
-    """Make the ``<model>_factory`` and ``<model>`` fixtures of ``factory``.
-
-    Assign the result at module level (in a test module or conftest.py), so
-    pytest finds the fixtures; the names follow pytest-factoryboy::
-
-        blog_post_factory, blog_post = register(BlogPostFactory)
-        admin, = register(AdminFactory, "admin")[1:]   # a custom instance name
-
-    ``<model>_factory`` is the factory class; ``<model>`` an object created in
-    ``factories_session``.
-    """
-    options = getattr(factory, "_options", None)
-    if options is None:
-        raise FactoryArgumentError(
-            "register",
-            None,
-            f"got {factory!r}, not a factory class",
-            "pass an AsyncFactory subclass",
-        )
-    base = _snake(factory.__name__)
-    instance_name = name or base
-
-    def factory_fixture() -> type:
-        return factory
-
-    async def instance_fixture(factories_session: AsyncSession) -> Any:
-        return await factory.create(session=factories_session)  # type: ignore[attr-defined]
-
-    factory_fixture.__doc__ = f"The {factory.__name__} class."
-    instance_fixture.__doc__ = f"A {factory.__name__} object created in factories_session."
-    return (
-        pytest.fixture(name=f"{base}_factory")(factory_fixture),
-        _async_fixture(instance_fixture, name=instance_name),
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import itertools
 
@@ -389,8 +390,8 @@ def test_build_refuses_an_async_declaration_naming_it() -> None:
         F.build()
 
 
-def test_build_refuses_an_async_post_generation_hook() -> None:
-    """An async post_generation hook also needs create()."""
+def test_build_refuses_an_async_post_generation_hook_that_awaits() -> None:
+    """An async post_generation hook that really awaits under build() names the hook."""
 
     class F(AsyncFactory[Point]):
         x = 0
@@ -398,9 +399,9 @@ def test_build_refuses_an_async_post_generation_hook() -> None:
 
         @post_generation
         async def ping(obj: Point, create: bool, extracted: object, **kwargs: object) -> None:
-            return None
+            await asyncio.sleep(0)
 
-    with pytest.raises(AsyncDeclarationError, match=r"F\.ping"):
+    with pytest.raises(AsyncDeclarationError, match=r"F\.ping: .*awaited something under build"):
         F.build()
 
 

@@ -91,10 +91,10 @@ DEFINITION_MISUSES = [
         ("Meta.persistence", "'save'", '"commit"'),
     ),
     Misuse(
-        "session object in Meta",
+        "Meta.sqlalchemy_session that is no session",
         define_meta(sqlalchemy_session=object()),
         FactoryDefinitionError,
-        ("Meta.sqlalchemy_session", "session_factory"),
+        ("Meta.sqlalchemy_session", "async_scoped_session"),
     ),
     Misuse(
         "session_factory not callable",
@@ -272,10 +272,10 @@ CALL_MISUSES = [
         ("AsyncFactory.Meta.model", "is abstract", "set Meta.model"),
     ),
     Misuse(
-        "calling a factory class",
-        lambda: PointFactory(),
-        FactoryError,
-        ("PointFactory", "is not called", "create("),
+        "calling a factory class with positional arguments",
+        lambda: PointFactory(1),
+        FactoryArgumentError,
+        ("PointFactory", "positional arguments", "pass fields by name"),
     ),
     Misuse(
         "Iterator runs out",

@@ -57,6 +57,65 @@ def test_design_names_are_importable() -> None:
         "PersistenceError",
     ]:
         assert hasattr(asyncfactories, name), name
+
+
+def test_factory_boy_names_are_importable() -> None:
+    """factory_boy's public surface (DESIGN.md, the migration promise) exists under its names."""
+    for name in [
+        "Dict",
+        "List",
+        "LazyAttributeSequence",
+        "ContainerAttribute",
+        "PostGeneration",
+        "PostGenerationMethodCall",
+        "Transformer",
+        "lazy_attribute",
+        "sequence",
+        "lazy_attribute_sequence",
+        "iterator",
+        "container_attribute",
+        "post_generation",
+        "DictFactory",
+        "ListFactory",
+        "StubFactory",
+        "StubObject",
+        "use_strategy",
+        "build",
+        "build_batch",
+        "create",
+        "create_batch",
+        "stub",
+        "stub_batch",
+        "generate",
+        "generate_batch",
+        "simple_generate",
+        "simple_generate_batch",
+        "make_factory",
+        "BUILD_STRATEGY",
+        "CREATE_STRATEGY",
+        "STUB_STRATEGY",
+        "Factory",
+    ]:
+        assert hasattr(asyncfactories, name), name
+    assert asyncfactories.Factory is asyncfactories.AsyncFactory
+    for name in ["reseed_random", "get_random_state", "set_random_state"]:
+        assert hasattr(asyncfactories.random, name), name
+    for name in [
+        "stub",
+        "stub_batch",
+        "generate",
+        "generate_batch",
+        "simple_generate",
+        "simple_generate_batch",
+        "_create",
+        "_build",
+        "_adjust_kwargs",
+        "_after_postgeneration",
+        "_setup_next_sequence",
+    ]:
+        assert hasattr(asyncfactories.AsyncFactory, name), name
+    assert callable(asyncfactories.Faker.add_provider)
+    assert callable(asyncfactories.Faker.override_default_locale)
     for name in [
         "FuzzyChoice",
         "FuzzyInteger",

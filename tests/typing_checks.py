@@ -6,7 +6,15 @@ from typing import Any, assert_type
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asyncfactories import AsyncFactory, Faker, Sequence, SubFactory, use_session
+from asyncfactories import (
+    AsyncFactory,
+    Faker,
+    Sequence,
+    StubObject,
+    SubFactory,
+    make_factory,
+    use_session,
+)
 from asyncfactories.examples.agents.models import AgentRegistry, Episode
 
 
@@ -26,5 +34,17 @@ async def typed(session: AsyncSession) -> None:
     assert_type(AgentFactory.build_batch(2), list[AgentRegistry])
     assert_type(AgentFactory.attributes(), dict[str, Any])
     assert_type(await EpisodeFactory.create(session=session, agent__name="x"), Episode)
+    assert_type(await AgentFactory(session=session, name="x"), AgentRegistry)
+    assert_type(await EpisodeFactory(agent__name="x"), Episode)
+    assert_type(AgentFactory.stub(), StubObject)
+    assert_type(AgentFactory.stub_batch(2), list[StubObject])
+    assert_type(AgentFactory.generate("build"), AgentRegistry)
+    assert_type(await AgentFactory.generate("create"), AgentRegistry)
+    assert_type(AgentFactory.generate("stub"), StubObject)
+    assert_type(await AgentFactory.generate_batch("create", 2), list[AgentRegistry])
+    assert_type(AgentFactory.simple_generate(False), AgentRegistry)
+    assert_type(await AgentFactory.simple_generate(True), AgentRegistry)
+    assert_type(AgentFactory.simple_generate_batch(False, 2), list[AgentRegistry])
+    assert_type(make_factory(AgentRegistry), type[AsyncFactory[Any]])
     async with use_session(session) as bound:
         assert_type(bound, AsyncSession)

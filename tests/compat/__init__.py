@@ -1,0 +1,1 @@
+"""factory_boy and pytest-factoryboy compatibility: their documented behaviour, against ours."""
