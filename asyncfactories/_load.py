@@ -10,7 +10,8 @@ rows were committed; the chunk that failed leaves nothing.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -77,11 +78,22 @@ def check_load_arguments(options: FactoryOptions, count: object, chunk_size: obj
 
 @asynccontextmanager
 async def _chunk_transaction(
-    engine: AsyncEngine | None, session: AsyncSession | None
+    engine: AsyncEngine | None, session: AsyncSession | None, on_commit: Callable[[], None]
 ) -> AsyncIterator[AsyncConnection]:
+    """One chunk's transaction; ``on_commit`` runs as soon as the COMMIT returned.
+
+    Counting there, not after the block, keeps the committed count exact when
+    an interruption lands while the connection is being closed.
+    """
     if engine is not None:
-        async with engine.begin() as connection:
-            yield connection
+        async with engine.connect() as connection:
+            transaction = await connection.begin()
+            try:
+                yield connection
+            except BaseException:
+                await transaction.rollback()
+                raise
+            await _commit_uninterrupted(transaction.commit(), on_commit)
         return
     assert session is not None
     try:
@@ -89,7 +101,29 @@ async def _chunk_transaction(
     except BaseException:
         await session.rollback()
         raise
-    await session.commit()
+    await _commit_uninterrupted(session.commit(), on_commit)
+
+
+async def _commit_uninterrupted(
+    commit: Coroutine[Any, Any, None], on_commit: Callable[[], None]
+) -> None:
+    """Await a COMMIT that a cancellation (Ctrl-C) may not cut short.
+
+    A cancelled await would not stop the driver's COMMIT, only our knowing
+    whether it happened; so the COMMIT finishes, is counted, and then the
+    cancellation goes on.
+    """
+    task = asyncio.ensure_future(commit)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        while not task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(task)
+        if not task.cancelled() and task.exception() is None:
+            on_commit()
+        raise
+    on_commit()
 
 
 async def _write_chunk(connection: AsyncConnection, builder: Builder, caller: str) -> list[Group]:
@@ -169,18 +203,22 @@ async def load_rows(
             "pass an engine from sqlalchemy.ext.asyncio.create_async_engine",
         )
     committed = 0
+
+    def count_chunk() -> None:
+        nonlocal committed
+        committed += size
+
     try:
         while committed < count:
             size = min(chunk_size, count - committed)
             builder = Builder(create=True)
             with gc_paused():
                 await builder.build(options, overrides, size)
-                async with _chunk_transaction(engine, session) as connection:
+                async with _chunk_transaction(engine, session, count_chunk) as connection:
                     groups = await _write_chunk(connection, builder, options.name)
                     # Before the commit: its flush must not see the chunk in a parent's collection.
                     _release_parents(groups)
             del builder
-            committed += size
             if reporter is not None:
                 reporter.update(committed)
     except (asyncio.CancelledError, KeyboardInterrupt) as exc:
