@@ -25,12 +25,15 @@ from asyncfactories._declarations import (
 from asyncfactories._errors import (
     AsyncDeclarationError,
     CyclicDeclarationError,
+    DeclarationValueError,
     FactoryArgumentError,
     FactoryDefinitionError,
     FactoryError,
     LoadInterruptedError,
     NoSessionError,
     PersistenceError,
+    UnknownAttributeError,
+    UnknownDeclaredFieldError,
     UnknownFieldError,
 )
 from asyncfactories._factory import AsyncFactory
@@ -47,6 +50,7 @@ __all__ = (
     "AsyncDeclarationError",
     "AsyncFactory",
     "CyclicDeclarationError",
+    "DeclarationValueError",
     "FactoryArgumentError",
     "FactoryDefinitionError",
     "FactoryError",
@@ -64,6 +68,8 @@ __all__ = (
     "Sequence",
     "SubFactory",
     "Trait",
+    "UnknownAttributeError",
+    "UnknownDeclaredFieldError",
     "UnknownFieldError",
     "__version__",
     "fast_path_enabled",

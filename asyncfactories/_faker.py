@@ -7,13 +7,12 @@ itself otherwise. ``unique=True`` composes with both.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from collections.abc import Callable
 from typing import Any
 
-from asyncfactories._declarations import Declaration, Row
-from asyncfactories._errors import FactoryDefinitionError, FactoryError
+from asyncfactories._declarations import Declaration, Row, argument_error
+from asyncfactories._errors import FactoryDefinitionError, FactoryError, close_match
 from asyncfactories._fastfaker import compile_fast, fast_path_enabled
 from asyncfactories._random import DEFAULT_LOCALE, faker_for
 
@@ -31,11 +30,14 @@ class Faker(Declaration):
         locale: a Faker locale such as ``"de_DE"`` (default ``en_US``).
         fast: draw through the fast path when one exists (the default); set
             ``False`` to get Faker's own stream for this field.
+        provider_unique: passed to the provider as its own ``unique=`` argument
+            (``random_elements``, ``random_sample``...), which ``unique`` is not.
         **kwargs: passed to the provider; a declaration here is evaluated per object.
 
     Example:
         >>> email = Faker("email", unique=True)
         >>> bio = Faker("text", max_nb_chars=200)
+        >>> tags = Faker("random_elements", elements=["a", "b", "c"], provider_unique=True)
     """
 
     __slots__ = ("_draw", "_fast_draw", "_method", "fast", "kwargs", "locale", "provider", "unique")
@@ -47,8 +49,31 @@ class Faker(Declaration):
         unique: bool = False,
         locale: str | None = None,
         fast: bool = True,
+        provider_unique: bool | None = None,
         **kwargs: Any,
     ) -> None:
+        shown = f"Faker({provider!r}, ...)"
+        if not isinstance(provider, str):
+            raise argument_error(
+                "Faker",
+                f"Faker({provider!r}) needs a provider name, got {type(provider).__name__}",
+                'name the Faker method as a string, e.g. Faker("email")',
+            )
+        for label, flag in (("unique", unique), ("fast", fast)):
+            if not isinstance(flag, bool):
+                raise argument_error(
+                    "Faker",
+                    f"{shown} got {label}={flag!r}, not True or False",
+                    f"pass {label}=True or {label}=False",
+                )
+        if locale is not None and not isinstance(locale, str):
+            raise argument_error(
+                "Faker",
+                f"{shown} got locale={locale!r}, not a locale name",
+                'pass a string such as locale="de_DE"',
+            )
+        if provider_unique is not None:
+            kwargs["unique"] = provider_unique
         self.provider = provider
         self.unique = unique
         self.locale = locale or DEFAULT_LOCALE
@@ -82,9 +107,21 @@ class Faker(Declaration):
             ) from None
         method = getattr(generator, self.provider, None)
         if not callable(method) or self.provider.startswith("_"):
-            close = difflib.get_close_matches(self.provider, _provider_names(generator), n=1)
-            fix = f"use Faker({close[0]!r}) if that is meant" if close else "pick a Faker provider"
+            close = close_match(self.provider, _provider_names(generator))
+            fix = f"use Faker({close!r}) if that is meant" if close else "pick a Faker provider"
             raise FactoryDefinitionError(factory, field, f"{self!r} names no Faker provider", fix)
+        for key, value in self.kwargs.items():
+            if isinstance(value, Declaration) and value.is_async:
+                raise FactoryDefinitionError(
+                    factory,
+                    field,
+                    f"{self!r} passes an async declaration as {key}=, "
+                    "and a Faker provider cannot await it",
+                    f"compute {key} with a plain function, or make the whole field an "
+                    "async LazyAttribute that calls Faker itself",
+                )
+            if isinstance(value, Declaration):
+                value.check(factory, field)
         try:
             inspect.signature(method).bind(**self.kwargs)
         except TypeError as exc:
@@ -142,7 +179,15 @@ class Faker(Declaration):
         return self._unique(row, value, draw) if self.unique else value
 
     def _unique(self, row: Row, value: object, draw: Callable[[], object]) -> object:
-        result = row.hierarchy.unique(row.field).take(value, draw, row.n)
+        store = row.hierarchy.unique(row.field)
+        try:
+            hash(value)
+        except TypeError:
+            # Lists and dicts (random_elements, pydict): remembered by a frozen key.
+            keyed = store.take(_Keyed(value), lambda: _Keyed(draw()), row.n)
+            result = keyed.value if isinstance(keyed, _Keyed) else None
+        else:
+            result = store.take(value, draw, row.n)
         if result is None:
             raise FactoryError(
                 row.factory_name,
@@ -154,12 +199,44 @@ class Faker(Declaration):
 
     def __repr__(self) -> str:
         parts = [repr(self.provider)]
-        parts += [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        parts += [
+            f"{'provider_unique' if k == 'unique' else k}={v!r}" for k, v in self.kwargs.items()
+        ]
         if self.unique:
             parts.append("unique=True")
         if self.locale != DEFAULT_LOCALE:
             parts.append(f"locale={self.locale!r}")
         return f"Faker({', '.join(parts)})"
+
+
+class _Keyed:
+    """An unhashable value made comparable by a frozen form of it, for unique memories."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+        self.key = _frozen(value)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Keyed) and self.key == other.key
+
+
+def _frozen(value: object) -> object:
+    if isinstance(value, dict):
+        return ("dict", frozenset((_frozen(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_frozen(v) for v in value))
+    if isinstance(value, (set, frozenset)):
+        return ("set", frozenset(_frozen(v) for v in value))
+    try:
+        hash(value)
+    except TypeError:
+        return ("repr", repr(value))
+    return value
 
 
 def _provider_names(generator: Any) -> list[str]:

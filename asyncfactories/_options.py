@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapper, configure_mappers
 
 from asyncfactories._counter import Hierarchy
 from asyncfactories._declarations import Declaration, PostDeclaration, Trait
-from asyncfactories._errors import FactoryDefinitionError, UnknownFieldError
+from asyncfactories._errors import FactoryDefinitionError, UnknownDeclaredFieldError
 
 __all__ = ("META_KEYS", "FactoryOptions", "UnknownDeclaredFieldError", "parse_options")
 
@@ -30,10 +30,6 @@ _ALIASES = {
     "sqlalchemy_get_or_create": "get_or_create",
 }
 _PERSISTENCE = ("flush", "commit")
-
-
-class UnknownDeclaredFieldError(FactoryDefinitionError, UnknownFieldError):
-    """A class body declares, or ``get_or_create`` names, something the model does not have."""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

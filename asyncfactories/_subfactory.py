@@ -14,8 +14,15 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from asyncfactories._declarations import MISSING, Declaration, PostDeclaration, Row
-from asyncfactories._errors import FactoryDefinitionError
+from asyncfactories._declarations import (
+    MISSING,
+    Declaration,
+    PostDeclaration,
+    Row,
+    argument_error,
+    is_whole,
+)
+from asyncfactories._errors import DeclarationValueError, FactoryDefinitionError
 
 __all__ = ("FactoryRef", "RelatedFactory", "RelatedFactoryList", "SubFactory", "is_factory")
 
@@ -30,7 +37,13 @@ class FactoryRef:
 
     __slots__ = ("_resolved", "target")
 
-    def __init__(self, target: type | str) -> None:
+    def __init__(self, target: type | str, declaration: str = "SubFactory") -> None:
+        if not isinstance(target, (type, str)):
+            raise argument_error(
+                declaration,
+                f"{declaration}({target!r}) needs a factory, got {type(target).__name__}",
+                f'pass an AsyncFactory subclass or its dotted path, e.g. {declaration}("myapp.factories.UserFactory")',
+            )
         self.target = target
         self._resolved: type | None = None if isinstance(target, str) else target
 
@@ -65,6 +78,7 @@ class FactoryRef:
                 f"point it at an AsyncFactory subclass defined in {module_name}",
             )
         assert isinstance(found, type)
+        _refuse_abstract(found, owner, field)
         self._resolved = found
         return found
 
@@ -77,11 +91,24 @@ class FactoryRef:
                 f"{self.target!r} is not a factory class",
                 "pass an AsyncFactory subclass or its dotted path",
             )
+        if isinstance(self.target, type):
+            _refuse_abstract(self.target, owner, field)
 
     def __repr__(self) -> str:
         target = self.target
         return (
             repr(target) if isinstance(target, str) else getattr(target, "__name__", repr(target))
+        )
+
+
+def _refuse_abstract(factory: type, owner: str, field: str) -> None:
+    options = getattr(factory, "_options", None)
+    if options is not None and options.abstract:
+        raise FactoryDefinitionError(
+            owner,
+            field,
+            f"{factory.__name__} is abstract (no Meta.model), so it makes nothing",
+            f"point it at a concrete subclass of {factory.__name__}, or give that one a Meta.model",
         )
 
 
@@ -127,7 +154,15 @@ class RelatedFactory(PostDeclaration):
     def __init__(
         self, factory: type | str, factory_related_name: str = "", **defaults: Any
     ) -> None:
-        self.factory = FactoryRef(factory)
+        name = type(self).__name__
+        self.factory = FactoryRef(factory, name)
+        if not isinstance(factory_related_name, str):
+            raise argument_error(
+                name,
+                f"{name}({self.factory!r}, {factory_related_name!r}) needs the related name "
+                "as a string",
+                f'name the related factory\'s field pointing back, e.g. {name}(..., "agent")',
+            )
         self.factory_related_name = factory_related_name
         self.defaults: dict[str, Any] = defaults
 
@@ -180,6 +215,18 @@ class RelatedFactoryList(RelatedFactory):
         **defaults: Any,
     ) -> None:
         super().__init__(factory, factory_related_name, **defaults)
+        if not is_whole(size) and not callable(size):
+            raise argument_error(
+                "RelatedFactoryList",
+                f"RelatedFactoryList(..., size={size!r}) needs a whole number or a callable",
+                "pass an int, e.g. size=3, or a zero-argument function returning one",
+            )
+        if index_field is not None and not isinstance(index_field, str):
+            raise argument_error(
+                "RelatedFactoryList",
+                f"RelatedFactoryList(..., index_field={index_field!r}) needs a field name",
+                'name a field of the related factory, e.g. index_field="position"',
+            )
         self.size = size
         self.index_field = index_field
 
@@ -187,7 +234,7 @@ class RelatedFactoryList(RelatedFactory):
         """Refuse a negative size."""
         super().check(factory, field)
         if isinstance(self.size, int) and self.size < 0:
-            raise FactoryDefinitionError(
+            raise DeclarationValueError(
                 factory, field, f"{self!r} has a negative size", "use a size of 0 or more"
             )
 
@@ -201,8 +248,8 @@ class RelatedFactoryList(RelatedFactory):
             return extracted
         else:
             size = self.size if isinstance(self.size, int) else self.size()
-        if size < 0:
-            raise FactoryDefinitionError(
+        if not is_whole(size) or size < 0:
+            raise DeclarationValueError(
                 row.factory_name, row.field, f"{self!r} got size {size}", "use a size of 0 or more"
             )
         factory = self.factory.resolve(row.factory_name, row.field)
