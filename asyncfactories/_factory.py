@@ -12,7 +12,7 @@ import typing
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from asyncfactories._bulk import discard, persist
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError, FactoryError
@@ -21,7 +21,13 @@ from asyncfactories._load import DEFAULT_CHUNK_SIZE, check_load_arguments, load_
 from asyncfactories._options import FactoryOptions, parse_options
 from asyncfactories._progress import reporter
 from asyncfactories._resolver import Builder, check_definition, run_sync
-from asyncfactories._session import resolve_session
+from asyncfactories._session import (
+    SessionLike,
+    bind_session,
+    resolve_session,
+    session_or_field,
+    unbind_session,
+)
 from asyncfactories._workers import base_seed, check_shard, enter_slice, load_in_workers, shares
 
 __all__ = ("AsyncFactory",)
@@ -74,7 +80,7 @@ class AsyncFactory(Generic[ModelT]):
         return made[0]
 
     @classmethod
-    def build_batch(cls, size: int, **overrides: Any) -> list[ModelT]:
+    def build_batch(cls, size: int, /, **overrides: Any) -> list[ModelT]:
         """Make ``size`` objects in memory.
 
         Example:
@@ -106,7 +112,7 @@ class AsyncFactory(Generic[ModelT]):
     # -- with a database --------------------------------------------------------
 
     @classmethod
-    async def create(cls, *, session: AsyncSession | None = None, **overrides: Any) -> ModelT:
+    async def create(cls, *, session: SessionLike | None = None, **overrides: Any) -> ModelT:
         """Make one object and INSERT it (and its SubFactory parents).
 
         Example:
@@ -117,7 +123,7 @@ class AsyncFactory(Generic[ModelT]):
 
     @classmethod
     async def create_batch(
-        cls, size: int, *, session: AsyncSession | None = None, **overrides: Any
+        cls, size: int, /, *, session: SessionLike | None = None, **overrides: Any
     ) -> list[ModelT]:
         """Make ``size`` objects with one INSERT round trip per table.
 
@@ -131,14 +137,16 @@ class AsyncFactory(Generic[ModelT]):
 
     @classmethod
     async def _create(
-        cls, size: int, session: AsyncSession | None, overrides: dict[str, Any]
+        cls, size: int, session: SessionLike | None, overrides: dict[str, Any]
     ) -> list[ModelT]:
         options = cls._usable("create")
         _check_count(options, size, "create_batch")
         cls._require_mapped(options)
         if size == 0:
             return []
+        session, overrides = session_or_field(options, session, overrides)
         target, owned = resolve_session(options, session)
+        token = bind_session(target)  # a factory called in a hook or declaration sees it
         try:
             if target.new:
                 # Objects the caller added but did not flush may be passed as
@@ -164,6 +172,7 @@ class AsyncFactory(Generic[ModelT]):
             if owned or options.persistence == "commit":
                 await target.commit()
         finally:
+            unbind_session(token)
             if owned:
                 await target.close()
         return made
@@ -172,8 +181,9 @@ class AsyncFactory(Generic[ModelT]):
     async def load(
         cls,
         n: int,
+        /,
         *,
-        session: AsyncSession | None = None,
+        session: SessionLike | None = None,
         engine: AsyncEngine | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: bool | Callable[[int], object] | None = None,
@@ -197,6 +207,7 @@ class AsyncFactory(Generic[ModelT]):
         options = cls._usable("load")
         cls._require_mapped(options)
         check_load_arguments(options, n, chunk_size)
+        session, overrides = session_or_field(options, session, overrides)
         index, shard_count = check_shard(options.name, shard, workers)
         share = shares(n, shard_count)[index]
         report = reporter(progress, share, f"{options.name}.load")
@@ -252,7 +263,9 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> AgentFactory.reset_sequence()  # doctest: +SKIP
         """
-        cls._usable("reset_sequence").hierarchy.reset(value)
+        options = cls._usable("reset_sequence")
+        _check_start(options, value)
+        options.hierarchy.reset(value)
 
     @staticmethod
     def _require_mapped(options: FactoryOptions) -> None:
@@ -281,6 +294,16 @@ def _check_count(options: FactoryOptions, size: object, method: str) -> None:
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
         raise FactoryArgumentError(
             options.name, None, f"{method}() got size={size!r}", "pass a whole number of 0 or more"
+        )
+
+
+def _check_start(options: FactoryOptions, value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise FactoryArgumentError(
+            options.name,
+            None,
+            f"reset_sequence() got value={value!r}",
+            "pass a whole number of 0 or more, e.g. reset_sequence(10)",
         )
 
 

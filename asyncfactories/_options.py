@@ -15,11 +15,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapper, configure_mappers
 
 from asyncfactories._counter import Hierarchy
 from asyncfactories._declarations import Declaration, PostDeclaration, Trait
-from asyncfactories._errors import FactoryDefinitionError, UnknownDeclaredFieldError
+from asyncfactories._errors import FactoryDefinitionError, UnknownDeclaredFieldError, close_match
 
 __all__ = ("META_KEYS", "FactoryOptions", "UnknownDeclaredFieldError", "parse_options")
 
@@ -84,8 +85,10 @@ def _meta_values(name: str, meta: type | None) -> dict[str, object]:
         canonical = _ALIASES.get(key, key)
         if canonical not in META_KEYS:
             allowed = ", ".join(META_KEYS + tuple(_ALIASES))
+            close = close_match(key, META_KEYS + tuple(_ALIASES))
+            hint = f"did you mean Meta.{close}? " if close else ""
             raise FactoryDefinitionError(
-                name, f"Meta.{key}", "is not a Meta option", f"use one of: {allowed}"
+                name, f"Meta.{key}", "is not a Meta option", f"{hint}use one of: {allowed}"
             )
         values[canonical] = value
     return values
@@ -131,6 +134,7 @@ def parse_options(
     name = cls.__name__
     meta = _meta_values(name, cls.__dict__.get("Meta"))
     model = meta.get("model", parent.model if parent else None) or inferred_model
+    _check_model(name, model)
     abstract = bool(meta.get("abstract", False)) or model is None
     persistence = meta.get("persistence", parent.persistence if parent else "flush")
     if persistence is None:  # factory_boy's default: rows are sent anyway
@@ -148,6 +152,7 @@ def parse_options(
             "give it a zero-argument callable returning an AsyncSession, e.g. async_sessionmaker(engine)",
         )
     raw_keys = meta.get("get_or_create", parent.get_or_create if parent else ())
+    _check_keys(name, raw_keys)
     get_or_create = (raw_keys,) if isinstance(raw_keys, str) else tuple(raw_keys)  # type: ignore[arg-type]
 
     fields: dict[str, object] = dict(parent.fields) if parent else {}
@@ -164,6 +169,13 @@ def parse_options(
             if isinstance(value, Trait):
                 traits[key] = value
                 trait_defaults[key] = False
+            elif key in cls.__dict__:
+                raise FactoryDefinitionError(
+                    name,
+                    key,
+                    "is both in class Params and in the class body, so one would be lost",
+                    "keep a parameter in Params only, and give a model field another name",
+                )
             else:
                 fields[key] = value
                 params.add(key)
@@ -174,6 +186,7 @@ def parse_options(
             raise FactoryDefinitionError(
                 name, key, f"{value!r} is in the class body", "move it into class Params"
             )
+        _check_not_a_method(cls, key, value)
         if key in traits:
             trait_defaults[key] = value
         elif isinstance(value, PostDeclaration):
@@ -206,6 +219,42 @@ def parse_options(
     )
     _check(options)
     return options
+
+
+def _check_model(name: str, model: object) -> None:
+    if model is not None and not callable(model):
+        raise FactoryDefinitionError(
+            name,
+            "Meta.model",
+            f"is {model!r}, not a class",
+            "set it to the model class (a SQLAlchemy-mapped class, a dataclass, any callable)",
+        )
+
+
+def _check_keys(name: str, keys: object) -> None:
+    if isinstance(keys, str):
+        return
+    if not isinstance(keys, (tuple, list)) or not all(isinstance(k, str) for k in keys):
+        raise FactoryDefinitionError(
+            name,
+            "Meta.get_or_create",
+            f"is {keys!r}, not field names",
+            'give a tuple of field names, e.g. get_or_create = ("email",)',
+        )
+
+
+def _check_not_a_method(cls: type, key: str, value: object) -> None:
+    """Refuse a declaration that would hide a method of the factory (``create = ...``)."""
+    for base in cls.__mro__[1:]:
+        inherited = base.__dict__.get(key)
+        if isinstance(inherited, (classmethod, staticmethod, types.FunctionType)):
+            raise FactoryDefinitionError(
+                cls.__name__,
+                key,
+                f"would replace the factory's own {key}() method",
+                f"a model field named {key!r} can still be given per call "
+                f"({cls.__name__}.create({key}=...)); declare its default under another name",
+            )
 
 
 def constructor_for(model: Any, mapper: Mapper[Any] | None) -> Callable[[dict[str, Any]], Any]:
@@ -260,12 +309,15 @@ def _check(options: FactoryOptions) -> None:
     model_name = getattr(options.model, "__name__", repr(options.model))
     for key in options.fields:
         if key not in options.params and key not in options.model_fields:
+            close = close_match(key, options.model_fields)
             raise UnknownDeclaredFieldError(
                 name,
                 key,
                 f"is declared but {model_name} has no such field",
-                "fix the name, or move it into class Params if it is not a model field",
+                (f"did you mean {close!r}? " if close else "")
+                + "fix the name, or move it into class Params if it is not a model field",
             )
+        _check_settable(options, key)
     for key in options.get_or_create:
         if key not in options.model_fields:
             raise UnknownDeclaredFieldError(
@@ -275,12 +327,28 @@ def _check(options: FactoryOptions) -> None:
                 "list field names of the model",
             )
     for flag, trait in options.traits.items():
-        for key in trait.overrides:
+        for key, value in trait.overrides.items():
+            if isinstance(value, Declaration):
+                value.check(name, f"Params.{flag}")
             root = key.split("__", 1)[0]
             if not options.known(root):
+                close = close_match(root, options.model_fields)
                 raise UnknownDeclaredFieldError(
                     name,
                     f"Params.{flag}",
                     f"{trait!r} sets {key!r}, which {model_name} does not have",
-                    "fix the name in the Trait",
+                    (f"did you mean {close!r}? " if close else "") + "fix the name in the Trait",
                 )
+
+
+def _check_settable(options: FactoryOptions, key: str) -> None:
+    """Refuse a declared hybrid property without a setter: the model could not take the value."""
+    mapper = options.mapper
+    descriptor = mapper.all_orm_descriptors.get(key) if mapper is not None else None
+    if isinstance(descriptor, hybrid_property) and descriptor.fset is None:
+        raise FactoryDefinitionError(
+            options.name,
+            key,
+            f"is a read-only hybrid property of {options.model.__name__}",
+            "declare the columns it is computed from, or give the hybrid a setter",
+        )

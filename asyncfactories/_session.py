@@ -2,25 +2,79 @@
 
 Resolution, first that applies: the ``session=`` argument; the session bound
 by ``use_session`` (a ContextVar, so concurrent tasks never see each other's
-binding); ``Meta.session_factory``; else :class:`NoSessionError`.
+binding); ``Meta.session_factory``; else :class:`NoSessionError`. An
+``async_scoped_session`` is accepted wherever a session is, and stands for the
+session of the current scope.
+
+While a create call runs, its session is bound the same way, so a factory
+called from one of its hooks or ``async def`` declarations writes into it.
 """
 
 from __future__ import annotations
 
 from contextvars import ContextVar, Token
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 
 from asyncfactories._errors import FactoryArgumentError, NoSessionError
 
 if TYPE_CHECKING:
     from asyncfactories._options import FactoryOptions
 
-__all__ = ("bound_session", "resolve_session", "use_session")
+__all__ = (
+    "SessionLike",
+    "bind_session",
+    "bound_session",
+    "resolve_session",
+    "session_or_field",
+    "unbind_session",
+    "use_session",
+)
 
 _bound: ContextVar[AsyncSession | None] = ContextVar("asyncfactories_session", default=None)
+
+SessionLike = AsyncSession | async_scoped_session[AsyncSession]
+"""What ``session=`` accepts: a session, or a scoped one standing for its scope's session."""
+
+
+def _as_session(value: object) -> AsyncSession | None:
+    """The AsyncSession ``value`` stands for (a scoped one gives its scope's), else None."""
+    if isinstance(value, AsyncSession):
+        return value
+    if isinstance(value, async_scoped_session):
+        made = value()
+        return made if isinstance(made, AsyncSession) else None
+    return None
+
+
+def bind_session(session: AsyncSession) -> Token[AsyncSession | None]:
+    """Bind ``session`` for the rest of a call (undo with :func:`unbind_session`)."""
+    return _bound.set(session)
+
+
+def unbind_session(token: Token[AsyncSession | None]) -> None:
+    """Undo :func:`bind_session`."""
+    _bound.reset(token)
+
+
+def session_or_field(
+    options: FactoryOptions, session: SessionLike | None, overrides: dict[str, Any]
+) -> tuple[AsyncSession | None, dict[str, Any]]:
+    """The call's session (a scoped one resolved), or ``session=`` given to a model field.
+
+    ``create(session="s1")`` on a model with a ``session`` column sets the
+    column; an AsyncSession (or a scoped one) is always the session to use.
+    Anything else is passed on for :func:`resolve_session` to refuse.
+    """
+    resolved = _as_session(session)
+    if session is None or resolved is not None:
+        return resolved, overrides
+    fields = options.model_fields
+    if "session" in options.fields or (fields is not None and "session" in fields):
+        return None, {**overrides, "session": session}
+    return cast(AsyncSession, session), overrides
 
 
 def bound_session() -> AsyncSession | None:
@@ -41,15 +95,16 @@ class use_session:
 
     __slots__ = ("_tokens", "session")
 
-    def __init__(self, session: AsyncSession) -> None:
-        if not isinstance(session, AsyncSession):
+    def __init__(self, session: AsyncSession | async_scoped_session[AsyncSession]) -> None:
+        resolved = _as_session(session)
+        if resolved is None:
             raise FactoryArgumentError(
                 "use_session",
                 None,
                 f"got {type(session).__name__}, not an AsyncSession",
-                "pass an sqlalchemy.ext.asyncio.AsyncSession",
+                "pass an sqlalchemy.ext.asyncio.AsyncSession or async_scoped_session",
             )
-        self.session = session
+        self.session = resolved
         self._tokens: list[Token[AsyncSession | None]] = []
 
     def __enter__(self) -> AsyncSession:
@@ -79,24 +134,27 @@ class use_session:
 def resolve_session(options: FactoryOptions, session: object) -> tuple[AsyncSession, bool]:
     """Return the session to create in, and whether the call owns it (and must commit and close it)."""
     if session is not None:
-        if not isinstance(session, AsyncSession):
+        resolved = _as_session(session)
+        if resolved is None:
             raise FactoryArgumentError(
                 options.name,
-                None,
+                "session",
                 f"session= got {type(session).__name__}, not an AsyncSession",
-                "pass an sqlalchemy.ext.asyncio.AsyncSession (a sync Session cannot be awaited)",
+                "pass an sqlalchemy.ext.asyncio.AsyncSession or async_scoped_session "
+                "(a sync Session cannot be awaited)",
             )
-        return session, False
+        return resolved, False
     bound = _bound.get()
     if bound is not None:
         return bound, False
     if options.session_factory is not None:
-        made = options.session_factory()
-        if not isinstance(made, AsyncSession):
+        raw = options.session_factory()
+        made = _as_session(raw)
+        if made is None:
             raise FactoryArgumentError(
                 options.name,
                 "Meta.session_factory",
-                f"returned {type(made).__name__}, not an AsyncSession",
+                f"returned {type(raw).__name__}, not an AsyncSession",
                 "use async_sessionmaker(engine), not sessionmaker",
             )
         return made, True
