@@ -224,11 +224,19 @@ class LoadInterruptedError(FactoryError, RuntimeError):
             "the committed rows stay; fix the cause and load the remaining rows",
         )
 
-    def _message(self) -> str:
-        if not self.field:
-            # The cause is chained after __init__ (``raise ... from exc``).
-            self.field = _field_of(self.__cause__)
-        return super()._message()
+    @property
+    def field(self) -> str | None:
+        """The failing field: given, else the cause's (chained after ``__init__``)."""
+        return self._field or _field_of(self.__cause__)
+
+    @field.setter
+    def field(self, value: str | None) -> None:
+        self._field = value
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # The cause does not cross a process boundary: keep the field it gave.
+        state = {**self.__dict__, "_field": self.field}
+        return (_rebuild, (type(self), state, str(self)))
 
 
 _RESOLVING = re.compile(r"while resolving [\w.]+?\.(?P<field>\w+)$")
