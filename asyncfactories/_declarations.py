@@ -21,6 +21,7 @@ from collections.abc import Iterator as _Iterator
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from asyncfactories._errors import (
+    DeclarationValueError,
     FactoryDefinitionError,
     UnknownAttributeError,
     UnknownFieldError,
@@ -425,7 +426,7 @@ class Iterator(Declaration):
         try:
             value = next(self._iterator)
         except StopIteration:
-            raise FactoryDefinitionError(
+            raise DeclarationValueError(
                 row.factory_name,
                 row.field,
                 f"{self!r} ran out of values",

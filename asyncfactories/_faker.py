@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from asyncfactories._declarations import Declaration, Row, argument_error
-from asyncfactories._errors import FactoryDefinitionError, FactoryError, close_match
+from asyncfactories._errors import DeclarationValueError, FactoryDefinitionError, close_match
 from asyncfactories._fastfaker import compile_fast, fast_path_enabled
 from asyncfactories._random import DEFAULT_LOCALE, faker_for
 
@@ -189,7 +189,7 @@ class Faker(Declaration):
         else:
             result = store.take(value, draw, row.n)
         if result is None:
-            raise FactoryError(
+            raise DeclarationValueError(
                 row.factory_name,
                 row.field,
                 f"{self!r} ran out of distinct values",
