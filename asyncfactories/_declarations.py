@@ -209,19 +209,21 @@ def _attribute_reads(fn: Callable[..., object]) -> tuple[str, ...]:
 
 class _CallableDeclaration(Declaration):
     __slots__ = ("_async", "function")
-    #: How many positional arguments the function receives, and an example.
-    _arguments: tuple[int, str] = (0, "lambda: ...")
+    #: How many positional arguments the function receives, and an example. Read
+    #: from the class itself only: a subclass calling its function differently
+    #: (``LazyAttributeSequence``) is not held to its parent's count.
+    _arguments: tuple[int, str] | None = None
 
     def __init__(self, function: Callable[..., Any]) -> None:
         name = type(self).__name__
-        count, example = self._arguments
+        count, example = type(self).__dict__.get("_arguments") or (-1, "lambda ...: ...")
         if not callable(function):
             raise argument_error(
                 name,
                 f"{call_repr(name, function)} expects a callable, got {type(function).__name__}",
                 f"pass a function or lambda, e.g. {name}({example})",
             )
-        if not _takes(function, count):
+        if count >= 0 and not _takes(function, count):
             takes = "no arguments" if count == 0 else f"{count} positional argument"
             raise argument_error(
                 name,
@@ -250,6 +252,7 @@ class LazyFunction(_CallableDeclaration):
     """
 
     __slots__ = ()
+    _arguments = (0, "lambda: ...")
 
     def evaluate(self, row: Row) -> object:
         """Call the function."""

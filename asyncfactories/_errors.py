@@ -227,7 +227,7 @@ class LoadInterruptedError(FactoryError, RuntimeError):
     @property
     def field(self) -> str | None:
         """The failing field: given, else the cause's (chained after ``__init__``)."""
-        return self._field or _field_of(self.__cause__)
+        return self._field or _field_of(self.factory, self.__cause__)
 
     @field.setter
     def field(self, value: str | None) -> None:
@@ -239,14 +239,12 @@ class LoadInterruptedError(FactoryError, RuntimeError):
         return (_rebuild, (type(self), state, str(self)))
 
 
-_RESOLVING = re.compile(r"while resolving [\w.]+?\.(?P<field>\w+)$")
-
-
-def _field_of(cause: BaseException | None) -> str | None:
+def _field_of(factory: str, cause: BaseException | None) -> str | None:
+    """The field of ``factory`` a load's cause names (another factory's field is not it)."""
     if isinstance(cause, FactoryError):
-        return cause.field
+        return cause.field if cause.factory == factory else None
     for note in getattr(cause, "__notes__", ()):
-        found = _RESOLVING.search(str(note))
-        if found and found.group("field") != "<model>":
-            return found.group("field")
+        found = re.fullmatch(rf"while resolving {re.escape(factory)}\.(\w+)", str(note))
+        if found:
+            return found.group(1)
     return None

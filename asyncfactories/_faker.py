@@ -40,7 +40,17 @@ class Faker(Declaration):
         >>> tags = Faker("random_elements", elements=["a", "b", "c"], provider_unique=True)
     """
 
-    __slots__ = ("_draw", "_fast_draw", "_method", "fast", "kwargs", "locale", "provider", "unique")
+    __slots__ = (
+        "_checked",
+        "_draw",
+        "_fast_draw",
+        "_method",
+        "fast",
+        "kwargs",
+        "locale",
+        "provider",
+        "unique",
+    )
 
     def __init__(
         self,
@@ -82,6 +92,7 @@ class Faker(Declaration):
         self._method: Callable[..., Any] | None = None
         self._fast_draw: Callable[[], object] | None = None
         self._draw: Callable[[], object] | None = None
+        self._checked = False
 
     def _lazy_kwargs(self) -> bool:
         return any(isinstance(v, Declaration) for v in self.kwargs.values())
@@ -96,6 +107,8 @@ class Faker(Declaration):
 
     def check(self, factory: str, field: str) -> None:
         """Check that the locale and provider exist and accept the arguments."""
+        if self._checked:  # overrides are checked per call: the answer does not change
+            return
         try:
             generator = faker_for(self.locale)
         except AttributeError:
@@ -133,6 +146,7 @@ class Faker(Declaration):
             ) from None
         except ValueError:  # pragma: no cover - builtins without a signature
             pass
+        self._checked = True
 
     def _compile(self) -> Callable[[], object]:
         method = self._method = getattr(faker_for(self.locale), self.provider)
