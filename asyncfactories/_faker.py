@@ -12,7 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from asyncfactories._declarations import Declaration, Row, argument_error
-from asyncfactories._errors import DeclarationValueError, FactoryDefinitionError, close_match
+from asyncfactories._errors import (
+    AsyncDeclarationError,
+    DeclarationValueError,
+    FactoryDefinitionError,
+    close_match,
+)
 from asyncfactories._fastfaker import compile_fast, fast_path_enabled
 from asyncfactories._random import DEFAULT_LOCALE, faker_for
 
@@ -185,6 +190,15 @@ class Faker(Declaration):
             k: (v.evaluate(row) if isinstance(v, Declaration) else v)
             for k, v in self.kwargs.items()
         }
+        for key, value in kwargs.items():
+            if inspect.iscoroutine(value):  # not checked (a standalone draw): refuse cleanly
+                value.close()
+                raise AsyncDeclarationError(
+                    row.factory_name,
+                    row.field,
+                    f"{self!r} got an awaitable for {key}=, and a Faker provider cannot await it",
+                    f"compute {key} with a plain function",
+                )
 
         def draw() -> object:
             return method(**kwargs)

@@ -252,11 +252,13 @@ def _ordered(options: FactoryOptions, declared: Mapping[str, object]) -> list[st
                 if dependency in declared:
                     visit(dependency, (*path, name))
                 elif options.model_fields is not None and dependency not in options.model_fields:
+                    close = close_match(dependency, [*declared, *options.model_fields])
                     raise UnknownDeclaredFieldError(
                         options.name,
                         name,
                         f"{value!r} reads {dependency!r}, which is neither declared nor a field",
-                        "fix the name or declare it (in class Params if it is not a model field)",
+                        (f"did you mean {close!r}? " if close else "")
+                        + "fix the name or declare it (in class Params if it is not a model field)",
                     )
         done[name] = True
         names.append(name)

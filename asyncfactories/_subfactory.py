@@ -22,7 +22,12 @@ from asyncfactories._declarations import (
     argument_error,
     is_whole,
 )
-from asyncfactories._errors import DeclarationValueError, FactoryDefinitionError
+from asyncfactories._errors import (
+    DeclarationValueError,
+    FactoryDefinitionError,
+    UnknownDeclaredFieldError,
+    close_match,
+)
 
 __all__ = ("FactoryRef", "RelatedFactory", "RelatedFactoryList", "SubFactory", "is_factory")
 
@@ -101,6 +106,24 @@ class FactoryRef:
         )
 
 
+def _check_names(factory: type, owner: str, field: str, names: list[tuple[str, str]]) -> None:
+    """Refuse names (``(what it does, name)``) the target factory would refuse as overrides."""
+    options = getattr(factory, "_options", None)
+    if options is None or options.abstract:
+        return
+    for what, name in names:
+        root = name.partition("__")[0]
+        if not options.known(root):
+            close = close_match(root, [*options.fields, *(options.model_fields or ())])
+            raise UnknownDeclaredFieldError(
+                owner,
+                field,
+                f"{what} {name!r}, which {factory.__name__} does not have",
+                (f"did you mean {close!r}? " if close else "")
+                + f"name a field of {factory.__name__}",
+            )
+
+
 def _refuse_abstract(factory: type, owner: str, field: str) -> None:
     options = getattr(factory, "_options", None)
     if options is not None and options.abstract:
@@ -128,8 +151,11 @@ class SubFactory(Declaration):
         self.defaults: dict[str, Any] = defaults
 
     def check(self, factory: str, field: str) -> None:
-        """Refuse a class that is not a factory."""
+        """Refuse a class that is not a factory, and defaults it does not have."""
         self.factory.check(factory, field)
+        if isinstance(self.factory.target, type):
+            names = [(f"{self!r} sets", key) for key in self.defaults]
+            _check_names(self.factory.target, factory, field, names)
 
     def evaluate(self, row: Row) -> object:
         """Build (or, under ``create()``, plan) the sub-object."""
@@ -167,8 +193,16 @@ class RelatedFactory(PostDeclaration):
         self.defaults: dict[str, Any] = defaults
 
     def check(self, factory: str, field: str) -> None:
-        """Refuse a class that is not a factory."""
+        """Refuse a class that is not a factory, and names it does not have."""
         self.factory.check(factory, field)
+        if isinstance(self.factory.target, type):
+            names = [(f"{self!r} sets", key) for key in self.defaults]
+            if self.factory_related_name:
+                names.append((f"{self!r} points back through", self.factory_related_name))
+            index_field = getattr(self, "index_field", None)
+            if isinstance(index_field, str):
+                names.append((f"{self!r} numbers its objects in", index_field))
+            _check_names(self.factory.target, factory, field, names)
 
     def _overrides(self, obj: object, kwargs: dict[str, object]) -> dict[str, object]:
         overrides = {**self.defaults, **kwargs}

@@ -401,6 +401,11 @@ DEFINITION_MISUSES = [
     Misuse("Faker argument unknown", define(Team, name=Faker("text", max_chars=3)), *TYPE, "BadFactory.name", "check the arguments of Faker's text()"),
     Misuse("Faker unknown locale", define(Team, name=Faker("name", locale="xx_YY")), *TYPE, "BadFactory.name", '"de_DE"'),
     Misuse("Faker provider_unique on a provider without one", define(Team, name=Faker("name", provider_unique=True)), *TYPE, "BadFactory.name", "check the arguments"),
+    Misuse("SubFactory default naming a non-field", define(Member, team=SubFactory(TeamFactory, nmae="x")), *UNKNOWN, "BadFactory.team", "did you mean 'name'?", ("SubFactory(TeamFactory) sets 'nmae'",)),
+    Misuse("RelatedFactory pointing back through a non-field", define(Team, members=RelatedFactory(MemberFactory, "teem")), *UNKNOWN, "BadFactory.members", "did you mean 'team'?", ("points back through 'teem'",)),
+    Misuse("RelatedFactoryList numbering a non-field", define(Team, members=RelatedFactoryList(MemberFactory, "team", index_field="position")), *UNKNOWN, "BadFactory.members", "name a field of MemberFactory"),
+    Misuse("SelfAttribute of a misspelt sibling", define(Point, x=1, y=SelfAttribute("z")), *UNKNOWN, "BadFactory.y", "fix the name", ("reads 'z'",)),
+    Misuse("Maybe deciding on a misspelt field", define(Point, x=1, y=Maybe("lable", 1, 2)), *UNKNOWN, "BadFactory.y", "did you mean 'label'?"),
     Misuse("an async declaration inside Faker's arguments", define(Team, name=Faker("text", max_nb_chars=LazyFunction(_nothing))), *TYPE, "BadFactory.name", "plain function", ("cannot await it",)),
 ]
 # fmt: on
