@@ -90,6 +90,10 @@ def _meta_values(name: str, meta: type | None) -> dict[str, object]:
             raise FactoryDefinitionError(
                 name, f"Meta.{key}", "is not a Meta option", f"{hint}use one of: {allowed}"
             )
+        if canonical == "abstract" and not isinstance(value, bool):
+            raise FactoryDefinitionError(
+                name, "Meta.abstract", f"is {value!r}, not True or False", "write abstract = True"
+            )
         values[canonical] = value
     return values
 

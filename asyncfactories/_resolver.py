@@ -21,10 +21,12 @@ from asyncfactories._declarations import (
     Declaration,
     Maybe,
     PostDeclaration,
+    Trait,
 )
 from asyncfactories._errors import (
     AsyncDeclarationError,
     CyclicDeclarationError,
+    FactoryDefinitionError,
     FactoryError,
     UnknownAttributeError,
     UnknownFieldError,
@@ -100,6 +102,13 @@ class Call:
                 root[head] = value
                 if isinstance(value, Declaration):
                     value.check(options.name, head)  # an override is checked as a declaration
+                elif isinstance(value, Trait):
+                    raise FactoryDefinitionError(
+                        options.name,
+                        head,
+                        f"got {value!r} as a value; a Trait only works in class Params",
+                        f"pass {head}=True for a Trait declared in Params, or a plain value",
+                    )
             else:
                 raise _unknown_override(options, key)
         shape = _shape(options, root)

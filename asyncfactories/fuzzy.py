@@ -308,7 +308,13 @@ class FuzzyDecimal(BaseFuzzyAttribute):
             return "has low > high", "swap the bounds"
         if self.precision < 0:
             return f"has precision={self.precision}", "use 0 or more decimal places"
-        low, high = self._rounded_bounds()
+        try:
+            low, high = self._rounded_bounds()
+        except decimal.InvalidOperation:
+            return (
+                f"has precision={self.precision}, more digits than a Decimal holds here",
+                f"use fewer decimal places (at most {decimal.getcontext().prec} digits in all)",
+            )
         if low > high:
             return (
                 f"has no value with {self.precision} decimal places between its bounds",

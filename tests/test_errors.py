@@ -344,6 +344,7 @@ VALUE_MISUSES = [
     Misuse("FuzzyDecimal reversed", define(Point, x=fuzzy.FuzzyDecimal(3, 1)), *VALUE, "BadFactory.x", "swap the bounds"),
     Misuse("FuzzyDecimal without a value at its precision", define(Point, x=fuzzy.FuzzyDecimal(decimal.Decimal("0.011"), decimal.Decimal("0.019"))), *VALUE, "BadFactory.x", "widen the bounds"),
     Misuse("FuzzyDecimal precision -1", define(Point, x=fuzzy.FuzzyDecimal(1, 2, precision=-1)), *VALUE, "BadFactory.x", "0 or more decimal places"),
+    Misuse("FuzzyDecimal precision past Decimal's digits", define(Point, x=fuzzy.FuzzyDecimal(10, 20, precision=28)), *VALUE, "BadFactory.x", "use fewer decimal places"),
     Misuse("FuzzyText negative length", define(Point, label=fuzzy.FuzzyText(length=-1)), *VALUE, "BadFactory.label", "length of 0 or more"),
     Misuse("FuzzyText no characters", define(Point, label=fuzzy.FuzzyText(chars="")), *VALUE, "BadFactory.label", "pass chars"),
     Misuse("FuzzyChoice of nothing", define(Point, x=fuzzy.FuzzyChoice(())), *VALUE, "BadFactory.x", "at least one value"),
@@ -373,6 +374,7 @@ DEFINITION_MISUSES = [
     Misuse("unknown Meta key far from any", define_meta(colour="red"), *TYPE, "BadFactory.Meta.colour", "use one of: model"),
     Misuse("Meta.model an int", define_meta(model=3), *TYPE, "BadFactory.Meta.model", "set it to the model class", ("is 3",)),
     Misuse("Meta.model a string", define_meta(model="Team"), *TYPE, "BadFactory.Meta.model", "set it to the model class"),
+    Misuse("Meta.abstract a string", define_meta(abstract="no"), *TYPE, "BadFactory.Meta.abstract", "abstract = True"),
     Misuse("Meta.persistence unknown", define_meta(persistence="save"), *TYPE, "BadFactory.Meta.persistence", '"commit"'),
     Misuse("Meta.session_factory not callable", define_meta(session_factory=3), *TYPE, "BadFactory.Meta.session_factory", "async_sessionmaker"),
     Misuse("Meta.get_or_create an int", define_meta(get_or_create=5), *TYPE, "BadFactory.Meta.get_or_create", 'get_or_create = ("email",)'),
@@ -433,6 +435,7 @@ CALL_MISUSES = [
     Misuse("nested override with an unknown provider", lambda: MemberFactory.build(team__name=Faker("no_such")), *TYPE, "TeamFactory.name", "pick a Faker provider"),
     Misuse("override with an async Faker argument", lambda: TeamFactory.build(name=Faker("text", max_nb_chars=LazyFunction(_nothing))), *TYPE, "TeamFactory.name", "plain function"),
     Misuse("override with an empty FuzzyChoice", lambda: PointFactory.build(x=fuzzy.FuzzyChoice([])), *VALUE, "PointFactory.x", "at least one value"),
+    Misuse("a Trait passed as a value", lambda: PointFactory.build(x=Trait(y=1)), *TYPE, "PointFactory.x", "a plain value"),
     Misuse("negative build_batch", lambda: PointFactory.build_batch(-3), *ARGUMENT, "PointFactory", "0 or more", ("build_batch() got size=-3",)),
     Misuse("build_batch of a string", lambda: PointFactory.build_batch("3"), *ARGUMENT, "PointFactory", "whole number", ("size='3'",)),  # type: ignore[arg-type]
     Misuse("create_batch of a float", run(lambda: TeamFactory.create_batch(2.5)), *ARGUMENT, "TeamFactory", "whole number"),  # type: ignore[arg-type]
@@ -461,6 +464,9 @@ CALL_MISUSES = [
     Misuse("load of a negative count", run(lambda: TeamFactory.load(-1)), *ARGUMENT, "TeamFactory", "0 or more", ("n=-1",)),
     Misuse("load with chunk_size 0", run(lambda: TeamFactory.load(3, chunk_size=0)), *ARGUMENT, "TeamFactory", "1 or more"),
     Misuse("load with workers and no engine", run(lambda: TeamFactory.load(3, workers=2)), *ARGUMENT, "TeamFactory", "engine=create_async_engine(url)"),
+    Misuse("load with progress a string", run(lambda: TeamFactory.load(1, progress="yes")), *ARGUMENT, "TeamFactory.load", "pass True or a function"),  # type: ignore[arg-type]
+    Misuse("load with shard a string", run(lambda: TeamFactory.load(1, shard="0/2")), *ARGUMENT, "TeamFactory", "e.g. (0, 4)"),  # type: ignore[arg-type]
+    Misuse("load with workers a string", run(lambda: TeamFactory.load(1, workers="2")), *ARGUMENT, "TeamFactory", "1 or more"),  # type: ignore[arg-type]
     Misuse("load of a factory with a post_generation hook", run(lambda: type("HookFactory", (TeamFactory,), {"tags": post_generation(lambda o, c, e: None)}).load(1)), *TYPE, "HookFactory.tags", "RelatedFactory"),
 ]
 # fmt: on
@@ -964,3 +970,40 @@ def test_random_wrong_arguments_only_ever_raise_factory_error(
             (AsyncFactory,),
             {"Meta": type("Meta", (), {"model": Point}), **members},
         )
+
+
+META_KEYS = ["model", "abstract", "persistence", "session_factory", "get_or_create"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(meta=st.dictionaries(st.sampled_from(META_KEYS), WRONG, max_size=3))
+def test_random_meta_values_only_ever_raise_factory_error(meta: dict[str, object]) -> None:
+    """Any values for the Meta options: the class statement succeeds or raises FactoryError."""
+    with contextlib.suppress(FactoryError):
+        type("RandomMetaFactory", (AsyncFactory,), {"Meta": type("Meta", (), meta), "x": 1})
+
+
+CALLS: list[Callable[[object], object]] = [
+    lambda v: asyncio.run(TeamFactory.create_batch(v)),  # type: ignore[arg-type]
+    lambda v: TeamFactory.reset_sequence(v),  # type: ignore[arg-type]
+    lambda v: asyncfactories.seed(v),  # type: ignore[arg-type]
+    lambda v: use_session(v),  # type: ignore[arg-type]
+    lambda v: PointFactory.build(x__y=v),
+    lambda v: asyncio.run(TeamFactory.create(session=v)),  # type: ignore[arg-type]
+    lambda v: asyncio.run(TeamFactory.load(1, chunk_size=v)),  # type: ignore[arg-type]
+    lambda v: asyncio.run(TeamFactory.load(1, workers=v)),  # type: ignore[arg-type]
+    lambda v: asyncio.run(TeamFactory.load(1, shard=v)),  # type: ignore[arg-type]
+    lambda v: asyncio.run(TeamFactory.load(v)),  # type: ignore[arg-type]
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(call=st.sampled_from(CALLS), value=WRONG)
+def test_random_call_arguments_only_ever_raise_factory_error(
+    call: Callable[[object], object], value: object
+) -> None:
+    """Wrong-typed call arguments: FactoryError (a missing session is one too), nothing else."""
+    with contextlib.suppress(FactoryError):
+        call(value)
+    asyncfactories.seed(1)
+    TeamFactory.reset_sequence()
