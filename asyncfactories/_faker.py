@@ -16,6 +16,7 @@ from asyncfactories._errors import (
     AsyncDeclarationError,
     DeclarationValueError,
     FactoryDefinitionError,
+    FactoryError,
     close_match,
 )
 from asyncfactories._fastfaker import compile_fast, fast_path_enabled
@@ -176,10 +177,22 @@ class Faker(Declaration):
 
     def evaluate(self, row: Row) -> object:
         """Draw a value; make it unique within the hierarchy when asked."""
-        if self._lazy_kwargs():
-            return self._evaluate_lazy(row)
-        draw = self._drawer()
-        value = draw()
+        try:
+            if self._lazy_kwargs():
+                return self._evaluate_lazy(row)
+            draw = self._drawer()
+            value = draw()
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            if isinstance(exc, FactoryError):
+                raise
+            # The provider refused the argument values (the names were checked).
+            error = DeclarationValueError if isinstance(exc, ValueError) else FactoryDefinitionError
+            raise error(
+                row.factory_name,
+                row.field,
+                f"{self!r}: the provider raised {type(exc).__name__}: {exc}",
+                f"check the values passed to Faker's {self.provider}()",
+            ) from exc
         if self.unique:
             return self._unique(row, value, draw)
         return value

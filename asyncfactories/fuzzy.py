@@ -490,6 +490,11 @@ class _FuzzyMoment(BaseFuzzyAttribute):
                 return f"has {kind} {name}", fix
         if self.start_dt > self.end_dt:
             return "has start_dt > end_dt", "swap the bounds"
+        try:
+            self.start_dt.replace(**self._forced)
+        except (ValueError, OverflowError) as exc:
+            forced = ", ".join(f"force_{k}={v}" for k, v in self._forced.items())
+            return f"has {forced}, which no moment has ({exc})", "force values within range"
         return None
 
     def fuzz(self) -> dt.datetime:

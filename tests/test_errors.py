@@ -351,6 +351,7 @@ VALUE_MISUSES = [
     Misuse("FuzzyDate reversed", define(Point, x=fuzzy.FuzzyDate(dt.date(2024, 2, 1), dt.date(2024, 1, 1))), *VALUE, "BadFactory.x", "swap the bounds"),
     Misuse("FuzzyDateTime naive", define(Point, x=fuzzy.FuzzyDateTime(dt.datetime(2024, 1, 1))), *VALUE, "BadFactory.x", "tzinfo", ("naive start_dt",)),
     Misuse("FuzzyNaiveDateTime aware", define(Point, x=fuzzy.FuzzyNaiveDateTime(dt.datetime(2024, 1, 1, tzinfo=dt.UTC), dt.datetime(2024, 1, 2))), *VALUE, "BadFactory.x", "drop the tzinfo"),
+    Misuse("FuzzyDateTime forcing month 13", define(Point, x=fuzzy.FuzzyNaiveDateTime(dt.datetime(2024, 1, 1), dt.datetime(2024, 2, 1), force_month=13)), *VALUE, "BadFactory.x", "within range", ("force_month=13",)),
     Misuse("FuzzyDateTime reversed", define(Point, x=fuzzy.FuzzyDateTime(dt.datetime(2024, 2, 1, tzinfo=dt.UTC), dt.datetime(2024, 1, 1, tzinfo=dt.UTC))), *VALUE, "BadFactory.x", "swap the bounds"),
     Misuse("RelatedFactoryList negative size", define(Team, members=RelatedFactoryList(MemberFactory, "team", size=-2)), *VALUE, "BadFactory.members", "size of 0 or more"),
     Misuse("a reversed bound inside a Maybe", define(Point, x=Maybe("y", fuzzy.FuzzyInteger(9, 1), 0), y=1), *VALUE, "BadFactory.x", "swap the bounds"),
@@ -436,6 +437,8 @@ CALL_MISUSES = [
     Misuse("override with an async Faker argument", lambda: TeamFactory.build(name=Faker("text", max_nb_chars=LazyFunction(_nothing))), *TYPE, "TeamFactory.name", "plain function"),
     Misuse("override with an empty FuzzyChoice", lambda: PointFactory.build(x=fuzzy.FuzzyChoice([])), *VALUE, "PointFactory.x", "at least one value"),
     Misuse("a Trait passed as a value", lambda: PointFactory.build(x=Trait(y=1)), *TYPE, "PointFactory.x", "a plain value"),
+    Misuse("Faker provider refusing a value", lambda: type("ValueFactory", (PointFactory,), {"x": Faker("pyint", min_value=9, max_value=1)}).build(), *VALUE, "ValueFactory.x", "check the values passed to Faker's pyint()"),
+    Misuse("Faker provider refusing a type", lambda: type("TypedFactory", (PointFactory,), {"x": Faker("random_element", elements=5)}).build(), *TYPE, "TypedFactory.x", "check the values passed"),
     Misuse("negative build_batch", lambda: PointFactory.build_batch(-3), *ARGUMENT, "PointFactory", "0 or more", ("build_batch() got size=-3",)),
     Misuse("build_batch of a string", lambda: PointFactory.build_batch("3"), *ARGUMENT, "PointFactory", "whole number", ("size='3'",)),  # type: ignore[arg-type]
     Misuse("create_batch of a float", run(lambda: TeamFactory.create_batch(2.5)), *ARGUMENT, "TeamFactory", "whole number"),  # type: ignore[arg-type]
