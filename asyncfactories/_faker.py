@@ -16,13 +16,15 @@ from asyncfactories._errors import (
     AsyncDeclarationError,
     DeclarationValueError,
     FactoryDefinitionError,
-    FactoryError,
     close_match,
 )
 from asyncfactories._fastfaker import compile_fast, fast_path_enabled
 from asyncfactories._random import DEFAULT_LOCALE, faker_for
 
 __all__ = ("Faker",)
+
+
+_REFUSALS = (TypeError, ValueError, AttributeError, KeyError, IndexError)
 
 
 class Faker(Declaration):
@@ -177,22 +179,13 @@ class Faker(Declaration):
 
     def evaluate(self, row: Row) -> object:
         """Draw a value; make it unique within the hierarchy when asked."""
-        try:
-            if self._lazy_kwargs():
-                return self._evaluate_lazy(row)
-            draw = self._drawer()
+        if self._lazy_kwargs():
+            return self._evaluate_lazy(row)
+        draw = self._drawer()
+        try:  # inline: this is the hot path of every Faker field
             value = draw()
-        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
-            if isinstance(exc, FactoryError):
-                raise
-            # The provider refused the argument values (the names were checked).
-            error = DeclarationValueError if isinstance(exc, ValueError) else FactoryDefinitionError
-            raise error(
-                row.factory_name,
-                row.field,
-                f"{self!r}: the provider raised {type(exc).__name__}: {exc}",
-                f"check the values passed to Faker's {self.provider}()",
-            ) from exc
+        except _REFUSALS as exc:
+            raise self._refused(row, exc) from exc
         if self.unique:
             return self._unique(row, value, draw)
         return value
@@ -216,8 +209,21 @@ class Faker(Declaration):
         def draw() -> object:
             return method(**kwargs)
 
-        value = draw()
+        try:
+            value = draw()
+        except _REFUSALS as exc:
+            raise self._refused(row, exc) from exc
         return self._unique(row, value, draw) if self.unique else value
+
+    def _refused(self, row: Row, exc: Exception) -> FactoryDefinitionError:
+        """A provider refusing its argument values (their names were checked at definition)."""
+        error = DeclarationValueError if isinstance(exc, ValueError) else FactoryDefinitionError
+        return error(
+            row.factory_name,
+            row.field,
+            f"{self!r}: the provider raised {type(exc).__name__}: {exc}",
+            f"check the values passed to Faker's {self.provider}()",
+        )
 
     def _unique(self, row: Row, value: object, draw: Callable[[], object]) -> object:
         store = row.hierarchy.unique(row.field)

@@ -177,7 +177,11 @@ class FuzzyChoice(BaseFuzzyAttribute):
 
     def evaluate(self, row: Row) -> object:
         """Pick one choice for the row."""
-        return self._pick(row.factory_name, row.field)
+        choices = self._choices
+        if not choices:  # first use of a generator, or nothing to choose from
+            return self._pick(row.factory_name, row.field)
+        value = choices[int(rng.random() * len(choices))]
+        return self.getter(value) if self.getter is not None else value
 
     def _pick(self, factory: str, field: str | None) -> Any:
         choices = self._choices
@@ -238,12 +242,14 @@ class FuzzyFloat(BaseFuzzyAttribute):
         True
     """
 
-    __slots__ = ("high", "low", "precision")
+    __slots__ = ("_wide", "high", "low", "precision")
 
     def __init__(self, low: float, high: float | None = None, precision: int = 15) -> None:
         self.low, self.high = _bounds("FuzzyFloat", low, high, (int, float), "a real number")
         _whole("FuzzyFloat", "precision", precision, "precision=6")
         self.precision = precision
+        # A span past the largest float (-1e308, 1e308) overflows rng.uniform.
+        self._wide = math.isinf(float(self.high) - float(self.low))
 
     def problem(self) -> tuple[str, str] | None:
         """Finite bounds in order, at least one significant digit."""
@@ -258,7 +264,7 @@ class FuzzyFloat(BaseFuzzyAttribute):
     def fuzz(self) -> float:
         """Draw a float; rounding never leaves the bounds."""
         low, high = self.low, self.high
-        if math.isinf(high - low):
+        if self._wide:
             # The span overflows: weigh the bounds instead of adding a span.
             u = rng.random()
             drawn = low * (1 - u) + high * u
@@ -279,7 +285,7 @@ class FuzzyDecimal(BaseFuzzyAttribute):
         Decimal('1.00')
     """
 
-    __slots__ = ("_quantum", "high", "low", "precision")
+    __slots__ = ("_quantum", "_rounded", "high", "low", "precision")
 
     def __init__(
         self,
@@ -293,6 +299,7 @@ class FuzzyDecimal(BaseFuzzyAttribute):
         _whole("FuzzyDecimal", "precision", precision, "precision=2")
         self.precision = precision
         self._quantum = decimal.Decimal(10) ** -max(precision, 0)
+        self._rounded: tuple[decimal.Decimal, decimal.Decimal] | None = None
 
     def _rounded_bounds(self) -> tuple[decimal.Decimal, decimal.Decimal]:
         # Rounded inwards, so a drawn value never leaves [low, high].
@@ -324,7 +331,9 @@ class FuzzyDecimal(BaseFuzzyAttribute):
 
     def fuzz(self) -> decimal.Decimal:
         """Draw a decimal; rounding never leaves the bounds."""
-        low, high = self._rounded_bounds()
+        if self._rounded is None:
+            self._rounded = self._rounded_bounds()
+        low, high = self._rounded
         value = decimal.Decimal(str(rng.uniform(float(self.low), float(self.high))))
         value = value.quantize(self._quantum)
         return min(max(value, low), high)
