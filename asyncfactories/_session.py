@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
+from sqlalchemy.orm import Session, scoped_session
 
 from asyncfactories._errors import FactoryArgumentError, NoSessionError
 
@@ -71,6 +72,8 @@ def session_or_field(
     resolved = _as_session(session)
     if session is None or resolved is not None:
         return resolved, overrides
+    if isinstance(session, (Session, scoped_session)):  # a sync session: refused later, by name
+        return cast(AsyncSession, session), overrides
     fields = options.model_fields
     if "session" in options.fields or (fields is not None and "session" in fields):
         return None, {**overrides, "session": session}

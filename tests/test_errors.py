@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Session as SyncSession
 from sqlalchemy.pool import StaticPool
 
 import asyncfactories
@@ -493,6 +494,7 @@ SESSION_MISUSES = [
     Misuse("create without a session", run(lambda: TeamFactory.create()), NoSessionError, RuntimeError, "TeamFactory", "use_session(session)"),
     Misuse("session= a string", run(lambda: TeamFactory.create(session="db")), *ARGUMENT, "TeamFactory.session", "AsyncSession or async_scoped_session", ("session= got str",)),  # type: ignore[arg-type]
     Misuse("create_batch session= an int", run(lambda: TeamFactory.create_batch(2, session=3)), *ARGUMENT, "TeamFactory.session", "AsyncSession"),  # type: ignore[arg-type]
+    Misuse("a sync Session where a model field is named session", run(lambda: GadgetFactory.create(session=SyncSession())), *ARGUMENT, "GadgetFactory.session", "a sync Session cannot be awaited"),  # type: ignore[arg-type]
     Misuse("use_session of a string", lambda: use_session("db"), *ARGUMENT, "use_session", "async_scoped_session"),  # type: ignore[arg-type]
     Misuse("Meta.session_factory returning no session", run(lambda: type("SyncFactory", (TeamFactory,), {"Meta": type("Meta", (), {"session_factory": _sync_session_factory})}).create()), *ARGUMENT, "SyncFactory.Meta.session_factory", "async_sessionmaker(engine)"),
     Misuse("load with session and engine", in_db(lambda s: TeamFactory.load(1, session=s, engine=s.bind)), *ARGUMENT, "TeamFactory", "pass one of them"),  # type: ignore[arg-type]
