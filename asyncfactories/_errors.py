@@ -23,9 +23,9 @@ Each class also subclasses the builtin it refines, so code that already catches
         ├── PersistenceError (RuntimeError)           the database refused an INSERT
         └── LoadInterruptedError (RuntimeError)       load() stopped part way
 
-The message is built from the attributes each time it is shown, so a layer
-that knows more (the factory and field of a declaration that failed in its
-constructor) may fill them in and re-raise the same error.
+The message is built from the attributes each time it is shown, so it always
+matches them (``LoadInterruptedError`` takes its field from the cause that is
+chained to it after it was made).
 """
 
 from __future__ import annotations
