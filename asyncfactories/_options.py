@@ -173,13 +173,6 @@ def parse_options(
             if isinstance(value, Trait):
                 traits[key] = value
                 trait_defaults[key] = False
-            elif key in cls.__dict__:
-                raise FactoryDefinitionError(
-                    name,
-                    key,
-                    "is both in class Params and in the class body, so one would be lost",
-                    "keep a parameter in Params only, and give a model field another name",
-                )
             else:
                 fields[key] = value
                 params.add(key)
@@ -203,6 +196,7 @@ def parse_options(
     same_model = parent is not None and not parent.abstract and parent.model is model
     hierarchy = parent.hierarchy if same_model and parent is not None else Hierarchy()
     model_fields, mapper = _model_fields(model) if not abstract else (None, None)
+    _check_param_clash(name, cls, params_cls, model_fields)
     options = FactoryOptions(
         name=name,
         model=model,
@@ -223,6 +217,27 @@ def parse_options(
     )
     _check(options)
     return options
+
+
+def _check_param_clash(
+    name: str, cls: type, params_cls: type | None, model_fields: frozenset[str] | None
+) -> None:
+    """Refuse a model field also listed in Params: as a parameter it never reaches the model.
+
+    A name in Params that is no model field may take its value from the body
+    (``class Params: key = None`` with ``key = SelfAttribute("author.id")``).
+    """
+    if params_cls is None or model_fields is None:
+        return
+    for key in vars(params_cls):
+        if key in cls.__dict__ and key in model_fields and not key.startswith("__"):
+            raise FactoryDefinitionError(
+                name,
+                key,
+                "is a model field declared in the class body and also listed in class Params, "
+                "so the model would never get it",
+                "remove it from Params (parameters are for values the model does not take)",
+            )
 
 
 def _check_model(name: str, model: object) -> None:

@@ -386,7 +386,7 @@ DEFINITION_MISUSES = [
     Misuse("declared non-field of a dataclass", define(Point, z=1), *UNKNOWN, "BadFactory.z", "move it into class Params"),
     Misuse("Trait in the class body", define(Point, flag=Trait(x=1)), *TYPE, "BadFactory.flag", "move it into class Params"),
     Misuse("Trait sets a non-field", define(Point, Params=type("Params", (), {"big": Trait(zz=1)})), *UNKNOWN, "BadFactory.Params.big", "fix the name in the Trait"),
-    Misuse("Params entry named like a body field", define(Team, name="x", Params=type("Params", (), {"name": "y"})), *TYPE, "BadFactory.name", "keep a parameter in Params only"),
+    Misuse("Params entry named like a body field", define(Team, name="x", Params=type("Params", (), {"name": "y"})), *TYPE, "BadFactory.name", "remove it from Params"),
     Misuse("a field named create", define(Team, create="x"), *TYPE, "BadFactory.create", "create(create=...)"),
     Misuse("a field named build", define(Team, build=Faker("name")), *TYPE, "BadFactory.build", "declare its default under another name"),
     Misuse("a field named load", define(Team, load=1), *TYPE, "BadFactory.load", "another name"),
@@ -823,6 +823,20 @@ def test_an_async_faker_argument_leaves_no_coroutine_behind() -> None:
             define(Team, name=Faker("text", max_nb_chars=LazyFunction(_nothing)))()
         gc.collect()
     assert not [w for w in caught if "never awaited" in str(w.message)]
+
+
+def test_a_parameter_may_take_its_value_from_the_body() -> None:
+    """A Params name that is no model field may get a declaration from the body."""
+
+    class KeyFactory(AsyncFactory[Point]):
+        x = 1
+        shifted = LazyAttribute(lambda o: o.x + 1)
+        y = SelfAttribute("shifted")
+
+        class Params:
+            shifted = None
+
+    assert KeyFactory.build() == Point(x=1, y=2)
 
 
 def test_batch_size_is_positional_so_a_size_field_can_be_overridden() -> None:
