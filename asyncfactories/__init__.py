@@ -39,12 +39,15 @@ from asyncfactories._declarations import (
 from asyncfactories._errors import (
     AsyncDeclarationError,
     CyclicDeclarationError,
+    DeclarationValueError,
     FactoryArgumentError,
     FactoryDefinitionError,
     FactoryError,
     LoadInterruptedError,
     NoSessionError,
     PersistenceError,
+    UnknownAttributeError,
+    UnknownDeclaredFieldError,
     UnknownFieldError,
 )
 from asyncfactories._factory import AsyncFactory
@@ -87,6 +90,7 @@ __all__ = (
     "AsyncFactory",
     "ContainerAttribute",
     "CyclicDeclarationError",
+    "DeclarationValueError",
     "Dict",
     "DictFactory",
     "Factory",
@@ -115,6 +119,8 @@ __all__ = (
     "SubFactory",
     "Trait",
     "Transformer",
+    "UnknownAttributeError",
+    "UnknownDeclaredFieldError",
     "UnknownFieldError",
     "__version__",
     "build",

@@ -97,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: str) -> str:
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def _fail(message: str, code: int) -> NoReturn:
     print(f"asyncfactories: error: {message}", file=sys.stderr)
     raise SystemExit(code)
@@ -220,9 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         _fail(mask(str(exc), url), exc.code)
     except LoadInterruptedError as exc:
-        _fail(mask(f"stopped: {exc.problem}", url), EXIT_FAILED)
+        where = f"{exc.factory}.{exc.field}" if exc.field else exc.factory
+        _fail(mask(_one_line(f"stopped: {where}: {exc.problem}"), url), EXIT_FAILED)
     except FactoryError as exc:
-        _fail(mask(str(exc), url), EXIT_FAILED)
+        _fail(mask(_one_line(str(exc)), url), EXIT_FAILED)
     except KeyboardInterrupt:
         _fail("interrupted", EXIT_INTERRUPTED)
     except (SQLAlchemyError, OSError) as exc:

@@ -15,11 +15,17 @@ import dis
 import enum
 import inspect
 import itertools
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Iterator as _Iterator
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from asyncfactories._errors import FactoryDefinitionError, UnknownFieldError
+from asyncfactories._errors import (
+    DeclarationValueError,
+    FactoryDefinitionError,
+    UnknownAttributeError,
+    UnknownFieldError,
+)
 
 if TYPE_CHECKING:
     from asyncfactories._counter import Hierarchy
@@ -39,6 +45,9 @@ __all__ = (
     "SelfAttribute",
     "Sequence",
     "Trait",
+    "argument_error",
+    "call_repr",
+    "is_whole",
     "post_generation",
 )
 
@@ -113,6 +122,65 @@ class Declaration:
         raise NotImplementedError  # pragma: no cover - every subclass overrides it
 
 
+def is_whole(value: object) -> bool:
+    """Whether ``value`` is an int (a bool is not one here)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def call_repr(name: str, *args: object, **kwargs: object) -> str:
+    """The call as the user wrote it, for messages: ``FuzzyInteger('1', '5')``."""
+    parts = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def argument_error(declaration: str, problem: str, fix: str) -> FactoryDefinitionError:
+    """The error a declaration's constructor raises for an argument of the wrong type.
+
+    A constructor does not know its factory or field. When it runs on a line
+    of a class body (``level = FuzzyInteger("1", "5")``), the class and the
+    name being assigned are read from that line, so the message names them as
+    any class-definition error does; elsewhere it names the declaration.
+    """
+    owner, field = _declaring_line()
+    return FactoryDefinitionError(owner or declaration, field, problem, fix)
+
+
+_INTERNAL = ("asyncfactories._", "asyncfactories.fuzzy")
+
+
+def _declaring_line() -> tuple[str | None, str | None]:
+    """``(class, name)`` when the first caller outside the package is a class body."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and str(frame.f_globals.get("__name__", "")).startswith(
+        _INTERNAL
+    ):
+        frame = frame.f_back
+    code = frame.f_code
+    namespace = frame.f_locals
+    if code.co_flags & inspect.CO_NEWLOCALS or "__qualname__" not in namespace:
+        return None, None
+    owner = str(namespace["__qualname__"]).split(".")
+    prefix = ""
+    if len(owner) > 1 and owner[-1] in ("Params", "Meta"):
+        prefix = owner[-1] + "."
+        owner = owner[:-1]
+    for instruction in dis.get_instructions(code):
+        if instruction.offset > frame.f_lasti and instruction.opname == "STORE_NAME":
+            return owner[-1], prefix + str(instruction.argval)
+    return owner[-1], None
+
+
+def _takes(function: Callable[..., object], count: int) -> bool:
+    """Whether ``function`` can be called with ``count`` positional arguments."""
+    try:
+        inspect.signature(function).bind(*range(count))
+    except TypeError:
+        return False
+    except ValueError:  # builtins without a signature: assume they can
+        return True
+    return True
+
+
 def _callable_name(fn: object) -> str:
     name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
     return "<lambda>" if name.endswith("<lambda>") else str(name)
@@ -145,14 +213,26 @@ def _attribute_reads(fn: Callable[..., object]) -> tuple[str, ...]:
 
 class _CallableDeclaration(Declaration):
     __slots__ = ("_async", "function")
+    #: How many positional arguments the function receives, and an example. Read
+    #: from the class itself only: a subclass calling its function differently
+    #: (``LazyAttributeSequence``) is not held to its parent's count.
+    _arguments: tuple[int, str] | None = None
 
     def __init__(self, function: Callable[..., Any]) -> None:
+        name = type(self).__name__
+        count, example = type(self).__dict__.get("_arguments") or (-1, "lambda ...: ...")
         if not callable(function):
-            raise FactoryDefinitionError(
-                type(self).__name__,
-                None,
-                f"expects a callable, got {function!r}",
-                f"pass a function or lambda, e.g. {type(self).__name__}(lambda ...: ...)",
+            raise argument_error(
+                name,
+                f"{call_repr(name, function)} expects a callable, got {type(function).__name__}",
+                f"pass a function or lambda, e.g. {name}({example})",
+            )
+        if count >= 0 and not _takes(function, count):
+            takes = "no arguments" if count == 0 else f"{count} positional argument"
+            raise argument_error(
+                name,
+                f"{name}({_callable_name(function)}) calls it with {takes}, which it does not take",
+                f"give it a function of that shape, e.g. {name}({example})",
             )
         self.function = function
         self._async = inspect.iscoroutinefunction(function)
@@ -176,6 +256,7 @@ class LazyFunction(_CallableDeclaration):
     """
 
     __slots__ = ()
+    _arguments = (0, "lambda: ...")
 
     def evaluate(self, row: Row) -> object:
         """Call the function."""
@@ -190,6 +271,7 @@ class LazyAttribute(_CallableDeclaration):
     """
 
     __slots__ = ("_reads",)
+    _arguments = (1, "lambda o: o.name.lower()")
 
     def __init__(self, function: Callable[[Any], Any]) -> None:
         super().__init__(function)
@@ -212,6 +294,7 @@ class Sequence(_CallableDeclaration):
     """
 
     __slots__ = ()
+    _arguments = (1, 'lambda n: f"user{n}@example.org"')
 
     def evaluate(self, row: Row) -> object:
         """Call the function with this object's sequence number."""
@@ -231,7 +314,20 @@ class SelfAttribute(Declaration):
     __slots__ = ("default", "depth", "path")
 
     def __init__(self, attribute_name: str, default: object = MISSING) -> None:
+        if not isinstance(attribute_name, str):
+            raise argument_error(
+                "SelfAttribute",
+                f"{call_repr('SelfAttribute', attribute_name)} needs a dotted name, "
+                f"got {type(attribute_name).__name__}",
+                'name the field as a string, e.g. SelfAttribute("agent.maturity")',
+            )
         stripped = attribute_name.lstrip(".")
+        if any(not part.isidentifier() for part in stripped.split(".") if stripped):
+            raise argument_error(
+                "SelfAttribute",
+                f"{call_repr('SelfAttribute', attribute_name)} is not a dotted attribute path",
+                'write names joined by dots, e.g. SelfAttribute("agent.maturity")',
+            )
         dots = len(attribute_name) - len(stripped)
         self.depth = max(dots - 1, 0)
         self.path = tuple(stripped.split(".")) if stripped else ()
@@ -256,12 +352,33 @@ class SelfAttribute(Declaration):
         target: Any = row.stub
         for _ in range(self.depth):
             target = target.factory_parent
-        for part in self.path:
+            if target is None:
+                if self.default is not MISSING:
+                    return self.default
+                raise UnknownAttributeError(
+                    row.factory_name,
+                    row.field,
+                    f"{self!r} reads a parent factory, but {row.factory_name} was not "
+                    "reached through a SubFactory here",
+                    "use it only under a SubFactory, or give it a default: "
+                    f"SelfAttribute({'.' * (self.depth + 1) + '.'.join(self.path)!r}, default=None)",
+                )
+        for index, part in enumerate(self.path):
             try:
                 target = getattr(target, part)
-            except (AttributeError, UnknownFieldError):
+            except UnknownFieldError:
                 if self.default is MISSING:
                     raise
+                return self.default
+            except AttributeError:
+                if self.default is MISSING:
+                    raise UnknownAttributeError(
+                        row.factory_name,
+                        row.field,
+                        f"{self!r} reads {part!r} of {'.'.join(self.path[:index])} "
+                        f"({type(target).__name__}), which has no such attribute",
+                        "fix the path, or give it a default: SelfAttribute(..., default=None)",
+                    ) from None
                 return self.default
         return target
 
@@ -306,6 +423,19 @@ class Iterator(Declaration):
         cycle: bool = True,
         getter: Callable[[Any], object] | None = None,
     ) -> None:
+        _iterable("Iterator", iterable, "Iterator([...]) with the values to take in turn")
+        if getter is not None and not callable(getter):
+            raise argument_error(
+                "Iterator",
+                f"Iterator(..., getter={getter!r}) needs a callable getter",
+                "pass a function of one item, e.g. getter=lambda item: item.name",
+            )
+        if not isinstance(cycle, bool):
+            raise argument_error(
+                "Iterator",
+                f"Iterator(..., cycle={cycle!r}) needs True or False",
+                "pass cycle=True (the default) or cycle=False",
+            )
         self.iterable = iterable
         self.cycle = cycle
         self.getter = getter
@@ -325,7 +455,7 @@ class Iterator(Declaration):
         try:
             value = next(self._iterator)
         except StopIteration:
-            raise FactoryDefinitionError(
+            raise DeclarationValueError(
                 row.factory_name,
                 row.field,
                 f"{self!r} ran out of values",
@@ -335,6 +465,18 @@ class Iterator(Declaration):
 
     def __repr__(self) -> str:
         return f"Iterator({self.iterable!r})"
+
+
+def _iterable(name: str, value: object, example: str) -> None:
+    """Refuse what cannot be iterated, without consuming a generator."""
+    try:
+        iter(value)  # type: ignore[call-overload]
+    except TypeError:
+        raise argument_error(
+            name,
+            f"{call_repr(name, value)} needs an iterable, got {type(value).__name__}",
+            f"pass a list, a tuple, a generator or an Enum class, e.g. {example}",
+        ) from None
 
 
 class Maybe(Declaration):
@@ -355,6 +497,13 @@ class Maybe(Declaration):
         yes_declaration: object = SKIP,
         no_declaration: object = SKIP,
     ) -> None:
+        if not isinstance(decider, (str, Declaration)):
+            raise argument_error(
+                "Maybe",
+                f"{call_repr('Maybe', decider, yes_declaration, no_declaration)} decides on "
+                f"{type(decider).__name__}, not a field name or a declaration",
+                'name the field that decides, e.g. Maybe("finished", yes, no)',
+            )
         if isinstance(decider, str) and "." in decider:
             # factory_boy's dotted decider: Maybe("author.active", ...)
             decider = SelfAttribute(decider, default=None)
@@ -461,6 +610,18 @@ class PostGeneration(PostDeclaration, Generic[T]):
 
     def __init__(self, function: Callable[..., T]) -> None:
         """Wrap ``function(obj, create, extracted, **kwargs)``."""
+        if not callable(function) or not _takes(function, 3):
+            got = _callable_name(function) if callable(function) else repr(function)
+            problem = (
+                "cannot be called as function(obj, create, extracted)"
+                if callable(function)
+                else f"needs a function, got {type(function).__name__}"
+            )
+            raise argument_error(
+                "post_generation",
+                f"post_generation({got}) {problem}",
+                "decorate a function `def hook(obj, create, extracted, **kwargs): ...`",
+            )
         self.function = function
         self._async = inspect.iscoroutinefunction(function)
 

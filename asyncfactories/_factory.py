@@ -12,7 +12,7 @@ import typing
 from collections.abc import Callable, Coroutine
 from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from asyncfactories._bulk import discard, is_one_row, persist
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
@@ -23,7 +23,14 @@ from asyncfactories._options import STRATEGIES, FactoryOptions, default_hook, pa
 from asyncfactories._persist import atomic
 from asyncfactories._progress import reporter
 from asyncfactories._resolver import Builder, StubObject, check_definition, run_sync
-from asyncfactories._session import hook_save, resolve_session
+from asyncfactories._session import (
+    SessionLike,
+    bind_session,
+    hook_save,
+    resolve_session,
+    session_or_field,
+    unbind_session,
+)
 from asyncfactories._workers import base_seed, check_shard, enter_slice, load_in_workers, shares
 
 __all__ = ("AsyncFactory",)
@@ -88,7 +95,7 @@ class AsyncFactory(Generic[ModelT]):
         return made[0]
 
     @classmethod
-    def build_batch(cls, size: int, **overrides: Any) -> list[ModelT]:
+    def build_batch(cls, size: int, /, **overrides: Any) -> list[ModelT]:
         """Make ``size`` objects in memory.
 
         Example:
@@ -122,19 +129,18 @@ class AsyncFactory(Generic[ModelT]):
     # -- with a database --------------------------------------------------------
 
     @classmethod
-    async def create(cls, *, session: AsyncSession | None = None, **overrides: Any) -> ModelT:
+    async def create(cls, *, session: SessionLike | None = None, **overrides: Any) -> ModelT:
         """Make one object and INSERT it (and its SubFactory parents).
 
         Example:
             >>> agent = await AgentFactory.create(name="x")  # doctest: +SKIP
         """
-        session, overrides = _session_field(cls, session, overrides)
         made = await cls._make_objects(1, session, overrides)
         return made[0]
 
     @classmethod
     async def create_batch(
-        cls, size: int, *, session: AsyncSession | None = None, **overrides: Any
+        cls, size: int, /, *, session: SessionLike | None = None, **overrides: Any
     ) -> list[ModelT]:
         """Make ``size`` objects with one INSERT round trip per table.
 
@@ -144,19 +150,20 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agents = await AgentFactory.create_batch(10_000)  # doctest: +SKIP
         """
-        session, overrides = _session_field(cls, session, overrides)
         return await cls._make_objects(size, session, overrides)
 
     @classmethod
     async def _make_objects(
-        cls, size: int, session: AsyncSession | None, overrides: dict[str, Any]
+        cls, size: int, session: SessionLike | None, overrides: dict[str, Any]
     ) -> list[ModelT]:
         options = cls._usable("create")
         _check_count(options, size, "create_batch")
         cls._require_mapped(options)
         if size == 0:
             return []
+        session, overrides = session_or_field(options, session, overrides)
         target, owned = resolve_session(options, session)
+        token = bind_session(target)  # a factory called in a hook or declaration sees it
         try:
             if target.new:
                 # Objects the caller added but did not flush may be passed as
@@ -192,6 +199,7 @@ class AsyncFactory(Generic[ModelT]):
             if owned or options.persistence == "commit":
                 await target.commit()
         finally:
+            unbind_session(token)
             if owned:
                 await target.close()
         return made
@@ -200,8 +208,9 @@ class AsyncFactory(Generic[ModelT]):
     async def load(
         cls,
         n: int,
+        /,
         *,
-        session: AsyncSession | None = None,
+        session: SessionLike | None = None,
         engine: AsyncEngine | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: bool | Callable[[int], object] | None = None,
@@ -225,6 +234,7 @@ class AsyncFactory(Generic[ModelT]):
         options = cls._usable("load")
         cls._require_mapped(options)
         check_load_arguments(options, n, chunk_size)
+        session, overrides = session_or_field(options, session, overrides)
         index, shard_count = check_shard(options.name, shard, workers)
         share = shares(n, shard_count)[index]
         report = reporter(progress, share, f"{options.name}.load")
@@ -294,6 +304,7 @@ class AsyncFactory(Generic[ModelT]):
                 f"shares its sequence counter with {parent.__name__}",  # type: ignore[union-attr]
                 f"call {parent.__name__}.reset_sequence(), or pass force=True",  # type: ignore[union-attr]
             )
+        _check_start(options, value)
         options.hierarchy.reset(value)
 
     # -- factory_boy's other strategies ---------------------------------------------
@@ -479,18 +490,6 @@ class AsyncFactory(Generic[ModelT]):
         return options  # type: ignore[no-any-return]
 
 
-def _session_field(
-    cls: type, session: object, overrides: dict[str, Any]
-) -> tuple[AsyncSession | None, dict[str, Any]]:
-    """A model field named ``session``: a value that is no AsyncSession is that field."""
-    if session is None or isinstance(session, AsyncSession):
-        return session, overrides
-    options = cls.__dict__.get("_options")
-    if options is not None and options.model_fields and "session" in options.model_fields:
-        return None, {**overrides, "session": session}
-    return session, overrides  # type: ignore[return-value]  # resolve_session names the mistake
-
-
 def _strategy(cls: type, strategy: str) -> str:
     if strategy not in STRATEGIES:
         raise FactoryArgumentError(
@@ -503,6 +502,18 @@ def _check_count(options: FactoryOptions, size: object, method: str) -> None:
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
         raise FactoryArgumentError(
             options.name, None, f"{method}() got size={size!r}", "pass a whole number of 0 or more"
+        )
+
+
+def _check_start(options: FactoryOptions, value: object) -> None:
+    if value is None:  # restart at _setup_next_sequence(), as factory_boy does
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise FactoryArgumentError(
+            options.name,
+            None,
+            f"reset_sequence() got value={value!r}",
+            "pass a whole number of 0 or more, e.g. reset_sequence(10)",
         )
 
 

@@ -8,14 +8,18 @@ itself otherwise. ``unique=True`` composes with both.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import inspect
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from asyncfactories._declarations import Declaration, Row
-from asyncfactories._errors import FactoryDefinitionError, FactoryError
+from asyncfactories._declarations import Declaration, Row, argument_error
+from asyncfactories._errors import (
+    AsyncDeclarationError,
+    DeclarationValueError,
+    FactoryDefinitionError,
+    close_match,
+)
 from asyncfactories._fastfaker import compile_fast, fast_path_enabled
 from asyncfactories._random import DEFAULT_LOCALE, faker_for
 
@@ -23,6 +27,9 @@ __all__ = ("Faker",)
 
 # Faker.override_default_locale(): per task, so concurrent tests keep their own.
 _default_locale: ContextVar[str | None] = ContextVar("asyncfactories_faker_locale", default=None)
+
+
+_REFUSALS = (TypeError, ValueError, AttributeError, KeyError, IndexError)
 
 
 class Faker(Declaration):
@@ -36,14 +43,18 @@ class Faker(Declaration):
         locale: a Faker locale such as ``"de_DE"`` (default ``en_US``).
         fast: draw through the fast path when one exists (the default); set
             ``False`` to get Faker's own stream for this field.
+        provider_unique: passed to the provider as its own ``unique=`` argument
+            (``random_elements``, ``random_sample``...), which ``unique`` is not.
         **kwargs: passed to the provider; a declaration here is evaluated per object.
 
     Example:
         >>> email = Faker("email", unique=True)
         >>> bio = Faker("text", max_nb_chars=200)
+        >>> tags = Faker("random_elements", elements=["a", "b", "c"], provider_unique=True)
     """
 
     __slots__ = (
+        "_checked",
         "_draw",
         "_explicit",
         "_fast_draw",
@@ -62,8 +73,31 @@ class Faker(Declaration):
         unique: bool = False,
         locale: str | None = None,
         fast: bool = True,
+        provider_unique: bool | None = None,
         **kwargs: Any,
     ) -> None:
+        shown = f"Faker({provider!r}, ...)"
+        if not isinstance(provider, str):
+            raise argument_error(
+                "Faker",
+                f"Faker({provider!r}) needs a provider name, got {type(provider).__name__}",
+                'name the Faker method as a string, e.g. Faker("email")',
+            )
+        for label, flag in (("unique", unique), ("fast", fast)):
+            if not isinstance(flag, bool):
+                raise argument_error(
+                    "Faker",
+                    f"{shown} got {label}={flag!r}, not True or False",
+                    f"pass {label}=True or {label}=False",
+                )
+        if locale is not None and not isinstance(locale, str):
+            raise argument_error(
+                "Faker",
+                f"{shown} got locale={locale!r}, not a locale name",
+                'pass a string such as locale="de_DE"',
+            )
+        if provider_unique is not None:
+            kwargs["unique"] = provider_unique
         self.provider = provider
         self.unique = unique
         self.locale = locale or DEFAULT_LOCALE
@@ -73,6 +107,7 @@ class Faker(Declaration):
         self._method: Callable[..., Any] | None = None
         self._fast_draw: Callable[[], object] | None = None
         self._draw: Callable[[], object] | None = None
+        self._checked = False
 
     def _lazy_kwargs(self) -> bool:
         return any(isinstance(v, Declaration) for v in self.kwargs.values())
@@ -87,6 +122,8 @@ class Faker(Declaration):
 
     def check(self, factory: str, field: str) -> None:
         """Check that the locale and provider exist and accept the arguments."""
+        if self._checked:  # overrides are checked per call: the answer does not change
+            return
         try:
             generator = faker_for(self.locale)
         except AttributeError:
@@ -98,9 +135,21 @@ class Faker(Declaration):
             ) from None
         method = getattr(generator, self.provider, None)
         if not callable(method) or self.provider.startswith("_"):
-            close = difflib.get_close_matches(self.provider, _provider_names(generator), n=1)
-            fix = f"use Faker({close[0]!r}) if that is meant" if close else "pick a Faker provider"
+            close = close_match(self.provider, _provider_names(generator))
+            fix = f"use Faker({close!r}) if that is meant" if close else "pick a Faker provider"
             raise FactoryDefinitionError(factory, field, f"{self!r} names no Faker provider", fix)
+        for key, value in self.kwargs.items():
+            if isinstance(value, Declaration) and value.is_async:
+                raise FactoryDefinitionError(
+                    factory,
+                    field,
+                    f"{self!r} passes an async declaration as {key}=, "
+                    "and a Faker provider cannot await it",
+                    f"compute {key} with a plain function, or make the whole field an "
+                    "async LazyAttribute that calls Faker itself",
+                )
+            if isinstance(value, Declaration):
+                value.check(factory, field)
         try:
             inspect.signature(method).bind(**self.kwargs)
         except TypeError as exc:
@@ -112,6 +161,7 @@ class Faker(Declaration):
             ) from None
         except ValueError:  # pragma: no cover - builtins without a signature
             pass
+        self._checked = True
 
     def _compile(self) -> Callable[[], object]:
         method = self._method = getattr(faker_for(self.locale), self.provider)
@@ -181,7 +231,10 @@ class Faker(Declaration):
         if self._lazy_kwargs():
             return self._evaluate_lazy(row)
         draw = self._drawer()
-        value = draw()
+        try:  # inline: this is the hot path of every Faker field
+            value = draw()
+        except _REFUSALS as exc:
+            raise self._refused(row, exc) from exc
         if self.unique:
             return self._unique(row, value, draw)
         return value
@@ -205,17 +258,47 @@ class Faker(Declaration):
             k: (v.evaluate(row) if isinstance(v, Declaration) else v)
             for k, v in self.kwargs.items()
         }
+        for key, value in kwargs.items():
+            if inspect.iscoroutine(value):  # not checked (a standalone draw): refuse cleanly
+                value.close()
+                raise AsyncDeclarationError(
+                    row.factory_name,
+                    row.field,
+                    f"{self!r} got an awaitable for {key}=, and a Faker provider cannot await it",
+                    f"compute {key} with a plain function",
+                )
 
         def draw() -> object:
             return method(**kwargs)
 
-        value = draw()
+        try:
+            value = draw()
+        except _REFUSALS as exc:
+            raise self._refused(row, exc) from exc
         return self._unique(row, value, draw) if self.unique else value
 
+    def _refused(self, row: Row, exc: Exception) -> FactoryDefinitionError:
+        """A provider refusing its argument values (their names were checked at definition)."""
+        error = DeclarationValueError if isinstance(exc, ValueError) else FactoryDefinitionError
+        return error(
+            row.factory_name,
+            row.field,
+            f"{self!r}: the provider raised {type(exc).__name__}: {exc}",
+            f"check the values passed to Faker's {self.provider}()",
+        )
+
     def _unique(self, row: Row, value: object, draw: Callable[[], object]) -> object:
-        result = row.hierarchy.unique(row.field).take(value, draw, row.n)
+        store = row.hierarchy.unique(row.field)
+        try:
+            hash(value)
+        except TypeError:
+            # Lists and dicts (random_elements, pydict): remembered by a frozen key.
+            keyed = store.take(_Keyed(value), lambda: _Keyed(draw()), row.n)
+            result = keyed.value if isinstance(keyed, _Keyed) else None
+        else:
+            result = store.take(value, draw, row.n)
         if result is None:
-            raise FactoryError(
+            raise DeclarationValueError(
                 row.factory_name,
                 row.field,
                 f"{self!r} ran out of distinct values",
@@ -225,12 +308,44 @@ class Faker(Declaration):
 
     def __repr__(self) -> str:
         parts = [repr(self.provider)]
-        parts += [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        parts += [
+            f"{'provider_unique' if k == 'unique' else k}={v!r}" for k, v in self.kwargs.items()
+        ]
         if self.unique:
             parts.append("unique=True")
         if self.locale != DEFAULT_LOCALE:
             parts.append(f"locale={self.locale!r}")
         return f"Faker({', '.join(parts)})"
+
+
+class _Keyed:
+    """An unhashable value made comparable by a frozen form of it, for unique memories."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+        self.key = _frozen(value)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Keyed) and self.key == other.key
+
+
+def _frozen(value: object) -> object:
+    if isinstance(value, dict):
+        return ("dict", frozenset((_frozen(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_frozen(v) for v in value))
+    if isinstance(value, (set, frozenset)):
+        return ("set", frozenset(_frozen(v) for v in value))
+    try:
+        hash(value)
+    except TypeError:
+        return ("repr", repr(value))
+    return value
 
 
 def _provider_names(generator: Any) -> list[str]:

@@ -12,12 +12,11 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
 from asyncfactories._factory import AsyncFactory, _strategy
 from asyncfactories._options import STRATEGIES
 from asyncfactories._resolver import StubObject
+from asyncfactories._session import SessionLike
 
 __all__ = (
     "BUILD_STRATEGY",
@@ -72,14 +71,14 @@ class DictFactory(AsyncFactory[dict[str, Any]]):
 
     @classmethod
     async def create(
-        cls, *, session: AsyncSession | None = None, **overrides: Any
+        cls, *, session: SessionLike | None = None, **overrides: Any
     ) -> dict[str, Any]:
         """Build the dict: there is nothing to insert."""
         return cls.build(**overrides)
 
     @classmethod
     async def create_batch(
-        cls, size: int, *, session: AsyncSession | None = None, **overrides: Any
+        cls, size: int, /, *, session: SessionLike | None = None, **overrides: Any
     ) -> list[dict[str, Any]]:
         """Build ``size`` dicts."""
         return cls.build_batch(size, **overrides)
@@ -106,13 +105,13 @@ class ListFactory(AsyncFactory[list[Any]]):
         return model_class(kwargs[k] for k in keys)
 
     @classmethod
-    async def create(cls, *, session: AsyncSession | None = None, **overrides: Any) -> list[Any]:
+    async def create(cls, *, session: SessionLike | None = None, **overrides: Any) -> list[Any]:
         """Build the list: there is nothing to insert."""
         return cls.build(**overrides)
 
     @classmethod
     async def create_batch(
-        cls, size: int, *, session: AsyncSession | None = None, **overrides: Any
+        cls, size: int, /, *, session: SessionLike | None = None, **overrides: Any
     ) -> list[list[Any]]:
         """Build ``size`` lists."""
         return cls.build_batch(size, **overrides)
@@ -138,12 +137,12 @@ class StubFactory(AsyncFactory[StubObject]):
         return cls.stub(**overrides)
 
     @classmethod
-    def build_batch(cls, size: int, **overrides: Any) -> list[StubObject]:
+    def build_batch(cls, size: int, /, **overrides: Any) -> list[StubObject]:
         """Make ``size`` stubs."""
         return cls.stub_batch(size, **overrides)
 
     @classmethod
-    async def create(cls, *, session: AsyncSession | None = None, **overrides: Any) -> StubObject:
+    async def create(cls, *, session: SessionLike | None = None, **overrides: Any) -> StubObject:
         """Refused: a stub has no table, as in factory_boy."""
         raise FactoryArgumentError(
             cls.__name__, None, "a StubFactory cannot create()", "use build() or stub()"
@@ -151,7 +150,7 @@ class StubFactory(AsyncFactory[StubObject]):
 
     @classmethod
     async def create_batch(
-        cls, size: int, *, session: AsyncSession | None = None, **overrides: Any
+        cls, size: int, /, *, session: SessionLike | None = None, **overrides: Any
     ) -> list[StubObject]:
         """Refused, as :meth:`create`."""
         return [await cls.create(**overrides)]

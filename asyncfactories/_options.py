@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session, async_sessionmaker
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapper, Session, configure_mappers, scoped_session
 
 from asyncfactories._counter import Hierarchy
@@ -30,7 +31,8 @@ from asyncfactories._declarations import (
 from asyncfactories._errors import (
     CyclicDeclarationError,
     FactoryDefinitionError,
-    UnknownFieldError,
+    UnknownDeclaredFieldError,
+    close_match,
 )
 
 __all__ = (
@@ -101,10 +103,6 @@ def _hooks(cls: type) -> Hooks:
         if method is not None and not getattr(function, _DEFAULT_HOOK, False):
             found[name.lstrip("_")] = method
     return Hooks(**found)
-
-
-class UnknownDeclaredFieldError(FactoryDefinitionError, UnknownFieldError):
-    """A class body declares, or ``get_or_create`` names, something the model does not have."""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -181,8 +179,14 @@ def _meta_values(name: str, meta: type | None) -> dict[str, object]:
         canonical = _ALIASES.get(key, key)
         if canonical not in META_KEYS:
             allowed = ", ".join(META_KEYS + tuple(_ALIASES))
+            close = close_match(key, META_KEYS + tuple(_ALIASES))
+            hint = f"did you mean Meta.{close}? " if close else ""
             raise FactoryDefinitionError(
-                name, f"Meta.{key}", "is not a Meta option", f"use one of: {allowed}"
+                name, f"Meta.{key}", "is not a Meta option", f"{hint}use one of: {allowed}"
+            )
+        if canonical == "abstract" and not isinstance(value, bool):
+            raise FactoryDefinitionError(
+                name, "Meta.abstract", f"is {value!r}, not True or False", "write abstract = True"
             )
         if (
             key == "sqlalchemy_session_factory"
@@ -299,6 +303,7 @@ def parse_options(
     name = cls.__name__
     meta = _meta_values(name, cls.__dict__.get("Meta"))
     model = meta.get("model", parent.model if parent else None) or inferred_model
+    _check_model(name, model)
     abstract = bool(meta.get("abstract", False)) or model is None
     persistence = meta.get("persistence", parent.persistence if parent else "flush")
     if persistence is None:  # factory_boy's default: rows are sent anyway
@@ -346,6 +351,7 @@ def parse_options(
             "give it a zero-argument callable returning an AsyncSession, e.g. async_sessionmaker(engine)",
         )
     raw_keys = meta.get("get_or_create", parent.get_or_create if parent else ())
+    _check_keys(name, raw_keys)
     get_or_create = (raw_keys,) if isinstance(raw_keys, str) else tuple(raw_keys)  # type: ignore[arg-type]
 
     strategy = meta.get("strategy", parent.strategy if parent else "create")
@@ -389,6 +395,7 @@ def parse_options(
             raise FactoryDefinitionError(
                 name, key, f"{value!r} is in the class body", "move it into class Params"
             )
+        _check_not_a_method(cls, key, value)
         value = _post_maybe(name, key, value)
         if "__" in key.strip("_"):
             nested_body[key] = value
@@ -423,6 +430,7 @@ def parse_options(
     model_fields, mapper = _model_fields(model) if not abstract else (None, None)
     if hooks.build is not None and mapper is None:
         model_fields = None  # the factory's own _build decides what it accepts (ListFactory)
+    _check_param_clash(name, cls, params_cls, model_fields)
     options = FactoryOptions(
         name=name,
         model=model,
@@ -450,6 +458,63 @@ def parse_options(
     )
     _check(options)
     return options
+
+
+def _check_param_clash(
+    name: str, cls: type, params_cls: type | None, model_fields: frozenset[str] | None
+) -> None:
+    """Refuse a model field also listed in Params: as a parameter it never reaches the model.
+
+    A name in Params that is no model field may take its value from the body
+    (``class Params: key = None`` with ``key = SelfAttribute("author.id")``).
+    """
+    if params_cls is None or model_fields is None:
+        return
+    for key in vars(params_cls):
+        if key in cls.__dict__ and key in model_fields and not key.startswith("__"):
+            raise FactoryDefinitionError(
+                name,
+                key,
+                "is a model field declared in the class body and also listed in class Params, "
+                "so the model would never get it",
+                "remove it from Params (parameters are for values the model does not take)",
+            )
+
+
+def _check_model(name: str, model: object) -> None:
+    if model is not None and not callable(model):
+        raise FactoryDefinitionError(
+            name,
+            "Meta.model",
+            f"is {model!r}, not a class",
+            "set it to the model class (a SQLAlchemy-mapped class, a dataclass, any callable)",
+        )
+
+
+def _check_keys(name: str, keys: object) -> None:
+    if isinstance(keys, str):
+        return
+    if not isinstance(keys, (tuple, list)) or not all(isinstance(k, str) for k in keys):
+        raise FactoryDefinitionError(
+            name,
+            "Meta.get_or_create",
+            f"is {keys!r}, not field names",
+            'give a tuple of field names, e.g. get_or_create = ("email",)',
+        )
+
+
+def _check_not_a_method(cls: type, key: str, value: object) -> None:
+    """Refuse a declaration that would hide a method of the factory (``create = ...``)."""
+    for base in cls.__mro__[1:]:
+        inherited = base.__dict__.get(key)
+        if isinstance(inherited, (classmethod, staticmethod, types.FunctionType)):
+            raise FactoryDefinitionError(
+                cls.__name__,
+                key,
+                f"would replace the factory's own {key}() method",
+                f"a model field named {key!r} can still be given per call "
+                f"({cls.__name__}.create({key}=...)); declare its default under another name",
+            )
 
 
 def constructor_for(model: Any, mapper: Mapper[Any] | None) -> Callable[[dict[str, Any]], Any]:
@@ -518,12 +583,15 @@ def _check(options: FactoryOptions) -> None:
             and passed_as not in options.model_fields
             and key not in options.inline_args
         ):
+            close = close_match(key, options.model_fields)
             raise UnknownDeclaredFieldError(
                 name,
                 key,
                 f"is declared but {model_name} has no such field",
-                "fix the name, or move it into class Params if it is not a model field",
+                (f"did you mean {close!r}? " if close else "")
+                + "fix the name, or move it into class Params if it is not a model field",
             )
+        _check_settable(options, key)
     for key in options.nested_body:
         root = key.split("__", 1)[0]
         if root not in options.post and not hasattr(options.fields.get(root), "factory"):
@@ -543,13 +611,16 @@ def _check(options: FactoryOptions) -> None:
             )
     for flag, trait in options.traits.items():
         for key, value in trait.overrides.items():
+            if isinstance(value, Declaration):
+                value.check(name, f"Params.{flag}")
             root = key.split("__", 1)[0]
             if not options.known(root) and not isinstance(value, PostDeclaration):
+                close = close_match(root, options.model_fields)
                 raise UnknownDeclaredFieldError(
                     name,
                     f"Params.{flag}",
                     f"{trait!r} sets {key!r}, which {model_name} does not have",
-                    "fix the name in the Trait",
+                    (f"did you mean {close!r}? " if close else "") + "fix the name in the Trait",
                 )
 
 
@@ -573,3 +644,16 @@ def _check_trait_cycles(options: FactoryOptions) -> None:
 
     for flag in enables:
         visit(flag, ())
+
+
+def _check_settable(options: FactoryOptions, key: str) -> None:
+    """Refuse a declared hybrid property without a setter: the model could not take the value."""
+    mapper = options.mapper
+    descriptor = mapper.all_orm_descriptors.get(key) if mapper is not None else None
+    if isinstance(descriptor, hybrid_property) and descriptor.fset is None:
+        raise FactoryDefinitionError(
+            options.name,
+            key,
+            f"is a read-only hybrid property of {options.model.__name__}",
+            "declare the columns it is computed from, or give the hybrid a setter",
+        )

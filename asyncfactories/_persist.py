@@ -160,6 +160,10 @@ def translate(
     if kind == "unique" and column is None and detail:
         found = re.search(r"Key \(([^)]+)\)", str(detail))
         column = found.group(1).split(",")[0].strip() if found else None
+    if kind == "foreign_key" and column is None:
+        constraint = constraint or _diag(origin, "constraint_name")
+        detail = detail or _diag(origin, "message_detail")
+        column = _foreign_key_column(table, constraint, detail)
     field = columns.get(column, column) if column else None
     what = {
         "unique": "violates a unique constraint",
@@ -189,6 +193,29 @@ def translate(
     return PersistenceError(
         factory, field, text, fix, table=table.name, constraint=constraint, column=column
     )
+
+
+def _diag(origin: object, name: str) -> str | None:
+    """A field of psycopg's ``diag`` (asyncpg has the same ones on the error itself)."""
+    value = getattr(getattr(origin, "diag", None), name, None)
+    return str(value) if value else None
+
+
+def _foreign_key_column(table: Table, constraint: str | None, detail: object) -> str | None:
+    """The column of a violated foreign key, or ``None`` when it cannot be told.
+
+    Taken from PostgreSQL's detail (``Key (author_id)=...``), else the
+    constraint's name, else the table's only foreign key (SQLite names neither).
+    """
+    found = re.search(r"Key \(([^)]+)\)", str(detail)) if detail else None
+    if found:
+        return found.group(1).split(",")[0].strip().strip('"')
+    keys = sorted(table.foreign_key_constraints, key=lambda k: str(k.name))
+    named = [k for k in keys if constraint and k.name == constraint]
+    chosen = named or (keys if len(keys) == 1 else [])
+    if chosen and chosen[0].column_keys:
+        return str(chosen[0].column_keys[0])
+    return None
 
 
 async def find_existing(

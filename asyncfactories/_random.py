@@ -18,6 +18,8 @@ from typing import Any
 from faker import Factory as _FakerFactory
 from faker.generator import Generator
 
+from asyncfactories._errors import FactoryArgumentError
+
 __all__ = ("DEFAULT_LOCALE", "current_seed", "faker_for", "get_state", "rng", "seed", "set_state")
 
 DEFAULT_LOCALE = "en_US"
@@ -61,6 +63,13 @@ def seed(value: int) -> None:
         >>> asyncfactories.seed(1234)
     """
     global _seed
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise FactoryArgumentError(
+            "seed",
+            None,
+            f"seed() got {value!r}, not a whole number",
+            "pass an int, e.g. seed(1234); the same int reproduces the same data",
+        )
     _seed = int(value)
     rng.seed(_seed)
     for locale, generator in _generators.items():

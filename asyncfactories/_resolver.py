@@ -27,14 +27,18 @@ from asyncfactories._declarations import (
     PostDeclaration,
     PostMaybe,
     Preset,
+    Trait,
 )
 from asyncfactories._declarations import Row as RowView
 from asyncfactories._errors import (
     AsyncDeclarationError,
     CyclicDeclarationError,
     FactoryArgumentError,
+    FactoryDefinitionError,
     FactoryError,
+    UnknownAttributeError,
     UnknownFieldError,
+    close_match,
 )
 from asyncfactories._options import FactoryOptions, UnknownDeclaredFieldError
 from asyncfactories._session import last_resolved_session, using_hook_session
@@ -135,13 +139,17 @@ class Call:
                 extracted[head] = value
             elif options.known(head):
                 root[head] = value
+                if isinstance(value, Declaration):
+                    value.check(options.name, head)  # an override is checked as a declaration
+                elif isinstance(value, Trait):
+                    raise FactoryDefinitionError(
+                        options.name,
+                        head,
+                        f"got {value!r} as a value; a Trait only works in class Params",
+                        f"pass {head}=True for a Trait declared in Params, or a plain value",
+                    )
             else:
-                raise UnknownFieldError(
-                    options.name,
-                    key,
-                    f"is not a field of {_model_name(options)}",
-                    f"pass one of its fields ({', '.join(sorted(options.fields)) or 'none declared'})",
-                )
+                raise _unknown_override(options, key)
         shape = _shape(options, root)
         self.shape = shape
         for head, extra in shape.trait_nested.items():
@@ -197,6 +205,30 @@ class Call:
             if hooks.after_postgeneration is not None
             else None
         )
+
+
+def _unknown_override(options: FactoryOptions, key: str) -> UnknownFieldError:
+    declared = sorted(n for n in options.fields if n not in options.params)
+    params = sorted(options.params)
+    others = sorted(
+        n
+        for n in options.model_fields or ()
+        if not n.startswith("_") and n not in options.fields and n not in options.post
+    )
+    valid = [*declared, *params, *options.post, *others]
+    close = close_match(key, valid)
+    listed = f"declared: {', '.join(declared) or 'none'}"
+    if params:
+        listed += f"; params and traits: {', '.join(params)}"
+    if others:
+        listed += f"; other fields of {_model_name(options)}: {', '.join(others)}"
+    fix = f"did you mean {close}=? " if close else ""
+    return UnknownFieldError(
+        options.name,
+        key,
+        f"is not a field of {_model_name(options)}",
+        f"{fix}pass one of its fields ({listed})",
+    )
 
 
 def _model_name(options: FactoryOptions) -> str:
@@ -360,11 +392,13 @@ def _ordered(options: FactoryOptions, declared: Mapping[str, object]) -> list[st
                 if dependency in declared:
                     visit(dependency, (*path, name))
                 elif options.model_fields is not None and dependency not in options.model_fields:
+                    close = close_match(dependency, [*declared, *options.model_fields])
                     raise UnknownDeclaredFieldError(
                         options.name,
                         name,
                         f"{value!r} reads {dependency!r}, which is neither declared nor a field",
-                        "fix the name or declare it (in class Params if it is not a model field)",
+                        (f"did you mean {close!r}? " if close else "")
+                        + "fix the name or declare it (in class Params if it is not a model field)",
                     )
         done[name] = True
         names.append(name)
@@ -390,7 +424,7 @@ class Resolved:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self._row.read(name)
+        return self._row.read(name)  # UnknownAttributeError, so getattr(o, x, default) works
 
     def __repr__(self) -> str:
         return f"<{self._row.call.options.name} being built: {self._row.values!r}>"
@@ -434,7 +468,7 @@ class Row:
         if name in values:
             value = values[name]
             if value is SKIP:
-                raise UnknownFieldError(
+                raise UnknownAttributeError(
                     self.factory_name,
                     self.field,
                     f"reads {name!r}, which a Maybe left unset",
@@ -446,11 +480,13 @@ class Row:
             return self._resolve_now(name, declared)
         if name == "factory_parent":
             return self.parent.stub if self.parent is not None else None
-        raise UnknownFieldError(
+        close = close_match(name, self.call.lookup)
+        raise UnknownAttributeError(
             self.factory_name,
             self.field,
             f"reads {name!r}, which {self.factory_name} does not declare",
-            "declare it, pass it as an override, or fix the name",
+            (f"did you mean {close!r}? " if close else "")
+            + "declare it, pass it as an override, or fix the name",
         )
 
     def _resolve_now(self, name: str, declared: object) -> object:

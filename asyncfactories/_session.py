@@ -6,7 +6,12 @@ binding); factory_boy's ``Meta.sqlalchemy_session`` (a session, an
 ``async_scoped_session`` or a callable returning one; the caller's session,
 so it is flushed, not committed or closed); ``Meta.session_factory`` (alias
 ``sqlalchemy_session_factory``: a session of the call's own, committed and
-closed); else :class:`NoSessionError`.
+closed); else :class:`NoSessionError`. An ``async_scoped_session`` is
+accepted wherever a session is, and stands for the session of the current
+scope.
+
+While a create call runs, its session is bound the same way, so a factory
+called from one of its hooks or ``async def`` declarations writes into it.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
+from sqlalchemy.orm import Session, scoped_session
 
 from asyncfactories._errors import FactoryArgumentError, NoSessionError
 
@@ -26,11 +32,15 @@ if TYPE_CHECKING:
     from asyncfactories._options import FactoryOptions
 
 __all__ = (
+    "SessionLike",
+    "bind_session",
     "bound_session",
     "hook_save",
     "hook_session",
     "last_resolved_session",
     "resolve_session",
+    "session_or_field",
+    "unbind_session",
     "use_session",
     "using_hook_session",
 )
@@ -66,6 +76,50 @@ def using_hook_session(session: AsyncSession | None) -> Iterator[None]:
         _hook.reset(token)
 
 
+SessionLike = AsyncSession | async_scoped_session[AsyncSession]
+"""What ``session=`` accepts: a session, or a scoped one standing for its scope's session."""
+
+
+def _as_session(value: object) -> AsyncSession | None:
+    """The AsyncSession ``value`` stands for (a scoped one gives its scope's), else None."""
+    if isinstance(value, AsyncSession):
+        return value
+    if isinstance(value, async_scoped_session):
+        made = value()
+        return made if isinstance(made, AsyncSession) else None
+    return None
+
+
+def bind_session(session: AsyncSession) -> Token[AsyncSession | None]:
+    """Bind ``session`` for the rest of a call (undo with :func:`unbind_session`)."""
+    return _bound.set(session)
+
+
+def unbind_session(token: Token[AsyncSession | None]) -> None:
+    """Undo :func:`bind_session`."""
+    _bound.reset(token)
+
+
+def session_or_field(
+    options: FactoryOptions, session: SessionLike | None, overrides: dict[str, Any]
+) -> tuple[AsyncSession | None, dict[str, Any]]:
+    """The call's session (a scoped one resolved), or ``session=`` given to a model field.
+
+    ``create(session="s1")`` on a model with a ``session`` column sets the
+    column; an AsyncSession (or a scoped one) is always the session to use.
+    Anything else is passed on for :func:`resolve_session` to refuse.
+    """
+    resolved = _as_session(session)
+    if session is None or resolved is not None:
+        return resolved, overrides
+    if isinstance(session, (Session, scoped_session)):  # a sync session: refused later, by name
+        return cast(AsyncSession, session), overrides
+    fields = options.model_fields
+    if "session" in options.fields or (fields is not None and "session" in fields):
+        return None, {**overrides, "session": session}
+    return cast(AsyncSession, session), overrides
+
+
 def bound_session() -> AsyncSession | None:
     """The session bound by the innermost ``use_session`` of this task, if any."""
     return _bound.get()
@@ -84,15 +138,16 @@ class use_session:
 
     __slots__ = ("_tokens", "session")
 
-    def __init__(self, session: AsyncSession) -> None:
-        if not isinstance(session, AsyncSession):
+    def __init__(self, session: AsyncSession | async_scoped_session[AsyncSession]) -> None:
+        resolved = _as_session(session)
+        if resolved is None:
             raise FactoryArgumentError(
                 "use_session",
                 None,
                 f"got {type(session).__name__}, not an AsyncSession",
-                "pass an sqlalchemy.ext.asyncio.AsyncSession",
+                "pass an sqlalchemy.ext.asyncio.AsyncSession or async_scoped_session",
             )
-        self.session = session
+        self.session = resolved
         self._tokens: list[Token[AsyncSession | None]] = []
 
     def __enter__(self) -> AsyncSession:
@@ -128,14 +183,16 @@ def resolve_session(options: FactoryOptions, session: object) -> tuple[AsyncSess
 
 def _resolve(options: FactoryOptions, session: object) -> tuple[AsyncSession, bool]:
     if session is not None:
-        if not isinstance(session, AsyncSession):
+        resolved = _as_session(session)
+        if resolved is None:
             raise FactoryArgumentError(
                 options.name,
-                None,
+                "session",
                 f"session= got {type(session).__name__}, not an AsyncSession",
-                "pass an sqlalchemy.ext.asyncio.AsyncSession (a sync Session cannot be awaited)",
+                "pass an sqlalchemy.ext.asyncio.AsyncSession or async_scoped_session "
+                "(a sync Session cannot be awaited)",
             )
-        return session, False
+        return resolved, False
     bound = _bound.get()
     if bound is not None:
         return bound, False
@@ -151,12 +208,13 @@ def _resolve(options: FactoryOptions, session: object) -> tuple[AsyncSession, bo
             )
         return chosen, False
     if options.session_factory is not None:
-        made = options.session_factory()
-        if not isinstance(made, AsyncSession):
+        raw = options.session_factory()
+        made = _as_session(raw)
+        if made is None:
             raise FactoryArgumentError(
                 options.name,
                 "Meta.session_factory",
-                f"returned {type(made).__name__}, not an AsyncSession",
+                f"returned {type(raw).__name__}, not an AsyncSession",
                 "use async_sessionmaker(engine), not sessionmaker",
             )
         return made, True

@@ -15,8 +15,20 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from asyncfactories._declarations import MISSING, Declaration, PostDeclaration, Row
-from asyncfactories._errors import FactoryDefinitionError
+from asyncfactories._declarations import (
+    MISSING,
+    Declaration,
+    PostDeclaration,
+    Row,
+    argument_error,
+    is_whole,
+)
+from asyncfactories._errors import (
+    DeclarationValueError,
+    FactoryDefinitionError,
+    UnknownDeclaredFieldError,
+    close_match,
+)
 
 __all__ = ("FactoryRef", "RelatedFactory", "RelatedFactoryList", "SubFactory", "is_factory")
 
@@ -31,7 +43,13 @@ class FactoryRef:
 
     __slots__ = ("_resolved", "target")
 
-    def __init__(self, target: type | str) -> None:
+    def __init__(self, target: type | str, declaration: str = "SubFactory") -> None:
+        if not isinstance(target, (type, str)):
+            raise argument_error(
+                declaration,
+                f"{declaration}({target!r}) needs a factory, got {type(target).__name__}",
+                f'pass an AsyncFactory subclass or its dotted path, e.g. {declaration}("myapp.factories.UserFactory")',
+            )
         self.target = target
         self._resolved: type | None = None if isinstance(target, str) else target
 
@@ -66,6 +84,7 @@ class FactoryRef:
                 f"point it at an AsyncFactory subclass defined in {module_name}",
             )
         assert isinstance(found, type)
+        _refuse_abstract(found, owner, field)
         self._resolved = found
         return found
 
@@ -78,11 +97,42 @@ class FactoryRef:
                 f"{self.target!r} is not a factory class",
                 "pass an AsyncFactory subclass or its dotted path",
             )
+        if isinstance(self.target, type):
+            _refuse_abstract(self.target, owner, field)
 
     def __repr__(self) -> str:
         target = self.target
         return (
             repr(target) if isinstance(target, str) else getattr(target, "__name__", repr(target))
+        )
+
+
+def _check_names(factory: type, owner: str, field: str, names: list[tuple[str, str]]) -> None:
+    """Refuse names (``(what it does, name)``) the target factory would refuse as overrides."""
+    options = getattr(factory, "_options", None)
+    if options is None or options.abstract:
+        return
+    for what, name in names:
+        root = name.partition("__")[0]
+        if not options.known(root):
+            close = close_match(root, [*options.fields, *(options.model_fields or ())])
+            raise UnknownDeclaredFieldError(
+                owner,
+                field,
+                f"{what} {name!r}, which {factory.__name__} does not have",
+                (f"did you mean {close!r}? " if close else "")
+                + f"name a field of {factory.__name__}",
+            )
+
+
+def _refuse_abstract(factory: type, owner: str, field: str) -> None:
+    options = getattr(factory, "_options", None)
+    if options is not None and options.abstract:
+        raise FactoryDefinitionError(
+            owner,
+            field,
+            f"{factory.__name__} is abstract (no Meta.model), so it makes nothing",
+            f"point it at a concrete subclass of {factory.__name__}, or give that one a Meta.model",
         )
 
 
@@ -102,8 +152,11 @@ class SubFactory(Declaration):
         self.defaults: dict[str, Any] = defaults
 
     def check(self, factory: str, field: str) -> None:
-        """Refuse a class that is not a factory."""
+        """Refuse a class that is not a factory, and defaults it does not have."""
         self.factory.check(factory, field)
+        if isinstance(self.factory.target, type):
+            names = [(f"{self!r} sets", key) for key in self.defaults]
+            _check_names(self.factory.target, factory, field, names)
 
     def with_defaults(self, extra: dict[str, Any]) -> SubFactory:
         """A copy whose sub-object also gets ``extra`` (a trait's ``author__name=``)."""
@@ -134,13 +187,29 @@ class RelatedFactory(PostDeclaration):
     def __init__(
         self, factory: type | str, factory_related_name: str = "", **defaults: Any
     ) -> None:
-        self.factory = FactoryRef(factory)
+        name = type(self).__name__
+        self.factory = FactoryRef(factory, name)
+        if not isinstance(factory_related_name, str):
+            raise argument_error(
+                name,
+                f"{name}({self.factory!r}, {factory_related_name!r}) needs the related name "
+                "as a string",
+                f'name the related factory\'s field pointing back, e.g. {name}(..., "agent")',
+            )
         self.factory_related_name = factory_related_name
         self.defaults: dict[str, Any] = defaults
 
     def check(self, factory: str, field: str) -> None:
-        """Refuse a class that is not a factory."""
+        """Refuse a class that is not a factory, and names it does not have."""
         self.factory.check(factory, field)
+        if isinstance(self.factory.target, type):
+            names = [(f"{self!r} sets", key) for key in self.defaults]
+            if self.factory_related_name:
+                names.append((f"{self!r} points back through", self.factory_related_name))
+            index_field = getattr(self, "index_field", None)
+            if isinstance(index_field, str):
+                names.append((f"{self!r} numbers its objects in", index_field))
+            _check_names(self.factory.target, factory, field, names)
 
     def _overrides(self, obj: object, kwargs: dict[str, object]) -> dict[str, object]:
         overrides = {**self.defaults, **kwargs}
@@ -187,6 +256,18 @@ class RelatedFactoryList(RelatedFactory):
         **defaults: Any,
     ) -> None:
         super().__init__(factory, factory_related_name, **defaults)
+        if not is_whole(size) and not callable(size):
+            raise argument_error(
+                "RelatedFactoryList",
+                f"RelatedFactoryList(..., size={size!r}) needs a whole number or a callable",
+                "pass an int, e.g. size=3, or a zero-argument function returning one",
+            )
+        if index_field is not None and not isinstance(index_field, str):
+            raise argument_error(
+                "RelatedFactoryList",
+                f"RelatedFactoryList(..., index_field={index_field!r}) needs a field name",
+                'name a field of the related factory, e.g. index_field="position"',
+            )
         self.size = size
         self.index_field = index_field
 
@@ -194,7 +275,7 @@ class RelatedFactoryList(RelatedFactory):
         """Refuse a negative size."""
         super().check(factory, field)
         if isinstance(self.size, int) and self.size < 0:
-            raise FactoryDefinitionError(
+            raise DeclarationValueError(
                 factory, field, f"{self!r} has a negative size", "use a size of 0 or more"
             )
 
@@ -208,8 +289,8 @@ class RelatedFactoryList(RelatedFactory):
             return extracted
         else:
             size = self.size if isinstance(self.size, int) else self.size()
-        if size < 0:
-            raise FactoryDefinitionError(
+        if not is_whole(size) or size < 0:
+            raise DeclarationValueError(
                 row.factory_name, row.field, f"{self!r} got size {size}", "use a size of 0 or more"
             )
         factory = self.factory.resolve(row.factory_name, row.field)

@@ -114,7 +114,8 @@ def _worker(
         done = asyncio.run(run())
         messages.put(("done", slot, done, None))
     except LoadInterruptedError as exc:
-        messages.put(("done", slot, exc.committed, exc.problem))
+        where = f"{exc.field}: " if exc.field else ""
+        messages.put(("done", slot, exc.committed, where + exc.problem))
     except KeyboardInterrupt:
         messages.put(("done", slot, committed, "interrupted"))
     except BaseException as exc:  # report whatever it was, then let the process end

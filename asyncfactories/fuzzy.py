@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import math
 import string
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from asyncfactories._declarations import Declaration, Row
-from asyncfactories._errors import FactoryDefinitionError, FactoryError
+from asyncfactories._declarations import Declaration, Row, argument_error, call_repr, is_whole
+from asyncfactories._errors import DeclarationValueError
 from asyncfactories._random import rng
 
 __all__ = (
@@ -49,10 +50,10 @@ class BaseFuzzyAttribute(Declaration):
         return None
 
     def check(self, factory: str, field: str) -> None:
-        """Raise :class:`FactoryDefinitionError` for impossible arguments."""
+        """Raise :class:`DeclarationValueError` for impossible arguments."""
         found = self.problem()
         if found is not None:
-            raise FactoryDefinitionError(factory, field, f"{self!r} {found[0]}", found[1])
+            raise DeclarationValueError(factory, field, f"{self!r} {found[0]}", found[1])
 
     def fuzz(self) -> Any:
         """Draw one value."""
@@ -63,9 +64,38 @@ class BaseFuzzyAttribute(Declaration):
         return self.fuzz()
 
 
-def _bounds(cls_name: str, low: Any, high: Any) -> tuple[Any, Any]:
-    # factory_boy: a single argument is the upper bound, the lower one is 0.
+def _bounds(
+    cls_name: str, low: Any, high: Any, accepts: tuple[type, ...], kind: str, **more: Any
+) -> tuple[Any, Any]:
+    """Check both bounds' types; factory_boy: a single argument is the upper bound, 0 the lower."""
+    given = (low,) if high is None else (low, high)
+    for label, value in zip(("low", "high"), given, strict=False):
+        if not isinstance(value, accepts) or isinstance(value, bool):
+            call = call_repr(cls_name, *given, **more)
+            raise argument_error(
+                cls_name,
+                f"{call} got {label}={value!r}, not {kind}",
+                f"pass bounds of that kind, e.g. {cls_name}(1, 5)",
+            )
     return (0, low) if high is None else (low, high)
+
+
+def _whole(cls_name: str, label: str, value: object, example: str) -> None:
+    if not is_whole(value):
+        raise argument_error(
+            cls_name,
+            f"{cls_name}(..., {label}={value!r}) needs a whole number",
+            f"pass an int, e.g. {example}",
+        )
+
+
+def _text(cls_name: str, label: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise argument_error(
+            cls_name,
+            f"{cls_name}(..., {label}={value!r}) needs a string",
+            f'pass a str, e.g. {label}="x"',
+        )
 
 
 class FuzzyAttribute(BaseFuzzyAttribute):
@@ -79,6 +109,12 @@ class FuzzyAttribute(BaseFuzzyAttribute):
     __slots__ = ("fuzzer",)
 
     def __init__(self, fuzzer: Callable[[], Any]) -> None:
+        if not callable(fuzzer):
+            raise argument_error(
+                "FuzzyAttribute",
+                f"{call_repr('FuzzyAttribute', fuzzer)} needs a callable",
+                "pass a zero-argument function, e.g. FuzzyAttribute(lambda: random.random())",
+            )
         self.fuzzer = fuzzer
 
     def problem(self) -> tuple[str, str] | None:
@@ -106,6 +142,21 @@ class FuzzyChoice(BaseFuzzyAttribute):
     __slots__ = ("_choices", "choices", "getter")
 
     def __init__(self, choices: Iterable[Any], getter: Callable[[Any], Any] | None = None) -> None:
+        try:
+            iter(choices)
+        except TypeError:
+            raise argument_error(
+                "FuzzyChoice",
+                f"{call_repr('FuzzyChoice', choices)} needs an iterable of choices, "
+                f"got {type(choices).__name__}",
+                'pass a list, a tuple, a generator or an Enum class, e.g. FuzzyChoice(["a", "b"])',
+            ) from None
+        if getter is not None and not callable(getter):
+            raise argument_error(
+                "FuzzyChoice",
+                f"FuzzyChoice(..., getter={getter!r}) needs a callable getter",
+                "pass a function of one choice, e.g. getter=lambda c: c.value",
+            )
         self.choices = choices
         self.getter = getter
         self._choices: list[Any] | None = None
@@ -122,13 +173,27 @@ class FuzzyChoice(BaseFuzzyAttribute):
 
     def fuzz(self) -> Any:
         """Pick one choice."""
+        return self._pick("FuzzyChoice", None)
+
+    def evaluate(self, row: Row) -> object:
+        """Pick one choice for the row."""
+        choices = self._choices
+        if not choices:  # first use of a generator, or nothing to choose from
+            return self._pick(row.factory_name, row.field)
+        value = choices[int(rng.random() * len(choices))]
+        return self.getter(value) if self.getter is not None else value
+
+    def _pick(self, factory: str, field: str | None) -> Any:
         choices = self._choices
         if choices is None:
             choices = self._choices = list(self.choices)
-            if not choices:
-                raise FactoryError(
-                    "FuzzyChoice", None, "has no choices", "give it at least one value"
-                )
+        if not choices:
+            raise DeclarationValueError(
+                factory,
+                field,
+                f"{self!r} has no choices (its iterable gave nothing)",
+                "give it at least one value; a generator is read once, so pass a list",
+            )
         value = choices[int(rng.random() * len(choices))]
         return self.getter(value) if self.getter is not None else value
 
@@ -148,7 +213,8 @@ class FuzzyInteger(BaseFuzzyAttribute):
     __slots__ = ("high", "low", "step")
 
     def __init__(self, low: int, high: int | None = None, step: int = 1) -> None:
-        self.low, self.high = _bounds("FuzzyInteger", low, high)
+        self.low, self.high = _bounds("FuzzyInteger", low, high, (int,), "a whole number")
+        _whole("FuzzyInteger", "step", step, "step=2")
         self.step = step
 
     def problem(self) -> tuple[str, str] | None:
@@ -176,22 +242,36 @@ class FuzzyFloat(BaseFuzzyAttribute):
         True
     """
 
-    __slots__ = ("high", "low", "precision")
+    __slots__ = ("_wide", "high", "low", "precision")
 
     def __init__(self, low: float, high: float | None = None, precision: int = 15) -> None:
-        self.low, self.high = _bounds("FuzzyFloat", low, high)
+        self.low, self.high = _bounds("FuzzyFloat", low, high, (int, float), "a real number")
+        _whole("FuzzyFloat", "precision", precision, "precision=6")
         self.precision = precision
+        # A span past the largest float (-1e308, 1e308) overflows rng.uniform.
+        self._wide = math.isinf(float(self.high) - float(self.low))
 
     def problem(self) -> tuple[str, str] | None:
-        """Bounds in order."""
+        """Finite bounds in order, at least one significant digit."""
+        if not (math.isfinite(self.low) and math.isfinite(self.high)):
+            return "has an infinite or NaN bound", "give it finite bounds"
         if self.low > self.high:
             return "has low > high", "swap the bounds"
+        if self.precision < 1:
+            return f"has precision={self.precision}", "keep at least 1 significant digit"
         return None
 
     def fuzz(self) -> float:
         """Draw a float; rounding never leaves the bounds."""
-        value = float(f"{rng.uniform(self.low, self.high):.{self.precision}g}")
-        return float(min(max(value, self.low), self.high))
+        low, high = self.low, self.high
+        if self._wide:
+            # The span overflows: weigh the bounds instead of adding a span.
+            u = rng.random()
+            drawn = low * (1 - u) + high * u
+        else:
+            drawn = rng.uniform(low, high)
+        value = float(f"{drawn:.{self.precision}g}")
+        return float(min(max(value, low), high))
 
     def __repr__(self) -> str:
         return f"FuzzyFloat({self.low}, {self.high})"
@@ -205,7 +285,7 @@ class FuzzyDecimal(BaseFuzzyAttribute):
         Decimal('1.00')
     """
 
-    __slots__ = ("_quantum", "high", "low", "precision")
+    __slots__ = ("_quantum", "_rounded", "high", "low", "precision")
 
     def __init__(
         self,
@@ -213,27 +293,61 @@ class FuzzyDecimal(BaseFuzzyAttribute):
         high: float | decimal.Decimal | None = None,
         precision: int = 2,
     ) -> None:
-        self.low, self.high = _bounds("FuzzyDecimal", low, high)
+        self.low, self.high = _bounds(
+            "FuzzyDecimal", low, high, (int, float, decimal.Decimal), "a number"
+        )
+        _whole("FuzzyDecimal", "precision", precision, "precision=2")
         self.precision = precision
-        self._quantum = decimal.Decimal(10) ** -precision
+        self._quantum = decimal.Decimal(10) ** -max(precision, 0)
+        self._rounded: tuple[decimal.Decimal, decimal.Decimal] | None = None
+
+    def _rounded_bounds(self) -> tuple[decimal.Decimal, decimal.Decimal]:
+        # Rounded inwards, so a drawn value never leaves [low, high].
+        low = decimal.Decimal(str(self.low)).quantize(self._quantum, decimal.ROUND_CEILING)
+        high = decimal.Decimal(str(self.high)).quantize(self._quantum, decimal.ROUND_FLOOR)
+        return low, high
 
     def problem(self) -> tuple[str, str] | None:
-        """Bounds in order."""
+        """Finite bounds in order, with a value of ``precision`` places between them."""
+        if not all(decimal.Decimal(str(b)).is_finite() for b in (self.low, self.high)):
+            return "has an infinite or NaN bound", "give it finite bounds"
         if self.low > self.high:
             return "has low > high", "swap the bounds"
+        if self.precision < 0:
+            return f"has precision={self.precision}", "use 0 or more decimal places"
+        try:
+            low, high = self._rounded_bounds()
+        except decimal.InvalidOperation:
+            return (
+                f"has precision={self.precision}, more digits than a Decimal holds here",
+                f"use fewer decimal places (at most {decimal.getcontext().prec} digits in all)",
+            )
+        if low > high:
+            return (
+                f"has no value with {self.precision} decimal places between its bounds",
+                "widen the bounds or raise the precision",
+            )
         return None
 
     def fuzz(self) -> decimal.Decimal:
-        """Draw a decimal."""
+        """Draw a decimal; rounding never leaves the bounds."""
+        if self._rounded is None:
+            self._rounded = self._rounded_bounds()
+        low, high = self._rounded
         value = decimal.Decimal(str(rng.uniform(float(self.low), float(self.high))))
         value = value.quantize(self._quantum)
-        return min(
-            max(value, decimal.Decimal(self.low).quantize(self._quantum)),
-            decimal.Decimal(self.high),
-        )
+        return min(max(value, low), high)
 
     def __repr__(self) -> str:
         return f"FuzzyDecimal({self.low}, {self.high})"
+
+
+def _characters(chars: object) -> tuple[str, ...] | None:
+    """``chars`` as a tuple of strings, or None when it is not an iterable of them."""
+    if not isinstance(chars, Iterable):
+        return None
+    drawn = tuple(chars)
+    return drawn if all(isinstance(c, str) for c in drawn) else None
 
 
 class FuzzyText(BaseFuzzyAttribute):
@@ -253,11 +367,21 @@ class FuzzyText(BaseFuzzyAttribute):
         suffix: str = "",
         chars: Iterable[str] = string.ascii_letters,
     ) -> None:
+        _text("FuzzyText", "prefix", prefix)
+        _text("FuzzyText", "suffix", suffix)
+        _whole("FuzzyText", "length", length, "length=12")
+        # Any iterable of characters, a generator too (read once, as factory_boy does).
+        drawn = chars if isinstance(chars, str) else _characters(chars)
+        if drawn is None:
+            raise argument_error(
+                "FuzzyText",
+                f"FuzzyText(..., chars={chars!r}) needs characters to draw from",
+                "pass a str of characters, e.g. chars=string.ascii_lowercase",
+            )
         self.prefix = prefix
         self.length = length
         self.suffix = suffix
-        # Any iterable of characters, a generator too (read once, as factory_boy does).
-        self.chars: str | tuple[str, ...] = chars if isinstance(chars, str) else tuple(chars)
+        self.chars: str | tuple[str, ...] = drawn
 
     def problem(self) -> tuple[str, str] | None:
         """A non-negative length and something to draw from."""
@@ -286,6 +410,17 @@ class FuzzyDate(BaseFuzzyAttribute):
     __slots__ = ("end_date", "start_date")
 
     def __init__(self, start_date: dt.date, end_date: dt.date | None = None) -> None:
+        for label, value in (("start_date", start_date), ("end_date", end_date)):
+            if label == "end_date" and value is None:
+                continue
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+                raise argument_error(
+                    "FuzzyDate",
+                    f"{call_repr('FuzzyDate', start_date, end_date)} got {label}={value!r}, "
+                    "not a date",
+                    "pass datetime.date objects, e.g. FuzzyDate(date(2020, 1, 1)); "
+                    "for datetimes use FuzzyDateTime",
+                )
         self.start_date = start_date
         self.end_date = end_date if end_date is not None else dt.date.today()
 
@@ -304,6 +439,9 @@ class FuzzyDate(BaseFuzzyAttribute):
         return f"FuzzyDate({self.start_date!r}, {self.end_date!r})"
 
 
+_FORCED = ("year", "month", "day", "hour", "minute", "second", "microsecond")
+
+
 class _FuzzyMoment(BaseFuzzyAttribute):
     __slots__ = ("_forced", "end_dt", "start_dt")
     _aware: bool = True
@@ -320,6 +458,27 @@ class _FuzzyMoment(BaseFuzzyAttribute):
         force_second: int | None = None,
         force_microsecond: int | None = None,
     ) -> None:
+        name = type(self).__name__
+        for label, value in (("start_dt", start_dt), ("end_dt", end_dt)):
+            if not isinstance(value, dt.datetime) and not (label == "end_dt" and value is None):
+                raise argument_error(
+                    name,
+                    f"{call_repr(name, start_dt, end_dt)} got {label}={value!r}, not a datetime",
+                    f"pass datetime.datetime objects, e.g. {name}(datetime(2020, 1, 1"
+                    + (", tzinfo=timezone.utc))" if self._aware else "))"),
+                )
+        forced_args = (
+            force_year,
+            force_month,
+            force_day,
+            force_hour,
+            force_minute,
+            force_second,
+            force_microsecond,
+        )
+        for part, forced_value in zip(_FORCED, forced_args, strict=True):
+            if forced_value is not None:
+                _whole(name, f"force_{part}", forced_value, f"force_{part}=1")
         self.start_dt = start_dt
         if end_dt is None:
             end_dt = dt.datetime.now(dt.UTC) if self._aware else dt.datetime.now()
@@ -350,6 +509,11 @@ class _FuzzyMoment(BaseFuzzyAttribute):
                 return f"has {kind} {name}", fix
         if self.start_dt > self.end_dt:
             return "has start_dt > end_dt", "swap the bounds"
+        try:
+            self.start_dt.replace(**self._forced)
+        except (ValueError, OverflowError) as exc:
+            forced = ", ".join(f"force_{k}={v}" for k, v in self._forced.items())
+            return f"has {forced}, which no moment has ({exc})", "force values within range"
         return None
 
     def fuzz(self) -> dt.datetime:

@@ -34,6 +34,7 @@ from typing import Any
 import pytest
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool, StaticPool
 
@@ -87,13 +88,25 @@ def pytest_configure(config: pytest.Config) -> None:
     """Fix the run's seed: the flag, the ini value, the xdist controller's, or a fresh one."""
     chosen = config.getoption("factories_seed")
     if chosen is None and config.getini("factories_seed"):
-        chosen = int(config.getini("factories_seed"))
+        chosen = _ini_seed(str(config.getini("factories_seed")))
     worker_input = getattr(config, "workerinput", None)
     if chosen is None and worker_input is not None:
         chosen = worker_input.get("asyncfactories_seed")
     if chosen is None:
         chosen = random.SystemRandom().randrange(1, 1_000_000)
     config.stash[_SEED_KEY] = int(chosen)
+
+
+def _ini_seed(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise FactoryArgumentError(
+            "pytest plugin",
+            "factories_seed",
+            f"is {raw!r}, not a whole number",
+            "set it to an int in the ini file, e.g. factories_seed = 1234",
+        ) from None
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -162,6 +175,20 @@ def _url(config: pytest.Config) -> str:
     )
 
 
+def _parsed_url(raw: str) -> URL:
+    try:
+        return make_url(raw)
+    except ArgumentError:
+        shown = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", raw)  # never print a password
+        raise FactoryArgumentError(
+            "pytest plugin",
+            "factories_url",
+            f"is {shown!r}, not a database URL",
+            "pass --factories-url / factories_url like sqlite+aiosqlite:///test.db "
+            "or postgresql+asyncpg://user@host/db",
+        ) from None
+
+
 def _load_metadata(spec: str) -> MetaData:
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
@@ -171,9 +198,25 @@ def _load_metadata(spec: str) -> MetaData:
             f"is {spec!r}",
             "write it as package.module:Base or package.module:metadata",
         )
-    target: Any = importlib.import_module(module_name)
+    try:
+        target: Any = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise FactoryArgumentError(
+            "pytest plugin",
+            "factories_metadata",
+            f"cannot import {module_name!r} for {spec!r} ({exc})",
+            "check the module path in factories_metadata = package.module:Base",
+        ) from None
     for part in attribute.split("."):
-        target = getattr(target, part)
+        found = getattr(target, part, None)
+        if found is None:
+            raise FactoryArgumentError(
+                "pytest plugin",
+                "factories_metadata",
+                f"{spec!r}: {module_name} has no {attribute!r}",
+                "name the declarative base or MetaData defined there",
+            )
+        target = found
     metadata = getattr(target, "metadata", target)
     if not isinstance(metadata, MetaData):
         raise FactoryArgumentError(
@@ -246,7 +289,7 @@ def factories_engine(
     Under pytest-xdist each worker gets a database of its own on a server
     (created and dropped here); an in-memory SQLite database is per process anyway.
     """
-    url = make_url(_url(pytestconfig))
+    url = _parsed_url(_url(pytestconfig))
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     server = url.get_backend_name() != "sqlite"
     own_database = server and worker is not None
