@@ -14,13 +14,10 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from asyncfactories._bulk import discard, is_one_row, persist
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
 from asyncfactories._gc import gc_paused
-from asyncfactories._load import DEFAULT_CHUNK_SIZE, check_load_arguments, load_rows
 from asyncfactories._meta import MetaDescriptor, MetaView
 from asyncfactories._options import STRATEGIES, FactoryOptions, default_hook, parse_options
-from asyncfactories._persist import atomic
 from asyncfactories._progress import reporter
 from asyncfactories._resolver import Builder, StubObject, check_definition, run_sync
 from asyncfactories._session import (
@@ -32,6 +29,15 @@ from asyncfactories._session import (
     unbind_session,
 )
 from asyncfactories._workers import base_seed, check_shard, enter_slice, load_in_workers, shares
+from asyncfactories._write import (
+    DEFAULT_CHUNK_SIZE,
+    atomic,
+    check_load_arguments,
+    discard,
+    is_one_row,
+    load_rows,
+    persist,
+)
 
 __all__ = ("AsyncFactory",)
 

@@ -72,7 +72,7 @@ from asyncfactories import (
 )
 from asyncfactories import _cli as cli
 from asyncfactories import pytest_plugin as plugin
-from asyncfactories._persist import translate
+from asyncfactories._write.sql import translate
 from tests.models import Base as ModelsBase
 from tests.models import Member, Point, Team
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from asyncfactories._bulk import Group, apply_defaults, fill_children, fill_foreign_keys
-from asyncfactories._persist import translate
+from asyncfactories._write.graph import Group, fill_children, fill_foreign_keys
+from asyncfactories._write.rows import apply_defaults
+from asyncfactories._write.sql import translate
 
 __all__ = ("copy_group", "copy_supported")
 
