@@ -43,7 +43,6 @@ Finish = Callable[[list[Any]], Awaitable[None]]
 
 async def nothing_to_finish(objects: list[Any]) -> None:
     """The :data:`Finish` of a call with no deferred fields."""
-    return None
 
 
 class Group:
