@@ -231,6 +231,19 @@ def _unknown_override(options: FactoryOptions, key: str) -> UnknownFieldError:
     )
 
 
+def _instantiate(options: FactoryOptions, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Call the model with the resolved fields, naming the factory if it refuses them."""
+    try:
+        return options.model(*args, **kwargs) if args else options.make(kwargs)
+    except TypeError as exc:
+        raise UnknownFieldError(
+            options.name,
+            None,
+            f"{_model_name(options)}(...) refused the resolved fields ({exc})",
+            "make the declared fields match what the model accepts",
+        ) from exc
+
+
 def _model_name(options: FactoryOptions) -> str:
     return str(getattr(options.model, "__name__", options.model))
 
@@ -728,18 +741,7 @@ class Builder:
         row.field = ""
         if self.stub:
             return StubObject(**kwargs)
-        try:
-            obj = options.make(kwargs)
-        except TypeError as exc:
-            raise UnknownFieldError(
-                options.name,
-                None,
-                f"{_model_name(options)}(...) refused the resolved fields ({exc})",
-                "make the declared fields match what the model accepts",
-            ) from exc
-        if self.create and options.mapper is not None:
-            self.created.append((options, obj))
-        return obj
+        return self._made(options, _instantiate(options, (), kwargs))
 
     async def _construct_hooked(self, call: Call, row: Row) -> Any:
         """Make the object through the factory_boy hooks the factory overrides."""
@@ -769,15 +771,11 @@ class Builder:
         if hooks.build is not None and (not self.create or options.mapper is None):
             obj = hooks.build(options.model, *args, **kwargs)
         else:
-            try:
-                obj = options.model(*args, **kwargs) if args else options.make(kwargs)
-            except TypeError as exc:
-                raise UnknownFieldError(
-                    options.name,
-                    None,
-                    f"{_model_name(options)}(...) refused the resolved fields ({exc})",
-                    "make the declared fields match what the model accepts",
-                ) from exc
+            obj = _instantiate(options, args, kwargs)
+        return self._made(options, obj)
+
+    def _made(self, options: FactoryOptions, obj: Any) -> Any:
+        """Record a new object of a mapped model for the INSERTs of a create."""
         if self.create and options.mapper is not None:
             self.created.append((options, obj))
         return obj
