@@ -8,6 +8,7 @@ ORM's dependency processors copy them.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -114,10 +115,10 @@ def is_one_row(options: FactoryOptions, overrides: dict[str, Any]) -> bool:
     the decision comes before the build; :func:`persist` protects a call that
     turns out to write more anyway.
     """
-    plain = _plain_factories.get(id(options))
+    plain = _plain_factories.get(options)
     if plain is None:
         mapper = options.mapper
-        plain = _plain_factories[id(options)] = bool(
+        plain = _plain_factories[options] = bool(
             mapper is not None
             and not plan_for(mapper).orm_only
             and not options.post
@@ -130,7 +131,8 @@ def is_one_row(options: FactoryOptions, overrides: dict[str, Any]) -> bool:
     return plain and not any(_makes_objects(v) or _is_object(v) for v in overrides.values())
 
 
-_plain_factories: dict[int, bool] = {}
+# Keyed by the options themselves (weakly): an id() could be reused by a later factory.
+_plain_factories: weakref.WeakKeyDictionary[FactoryOptions, bool] = weakref.WeakKeyDictionary()
 
 
 def _makes_objects(value: object) -> bool:
