@@ -11,30 +11,32 @@ factory_boy's declarations, awaited, typed, bulk-fast and pytest-native::
 """
 
 from asyncfactories import fuzzy, random
-from asyncfactories._compat_declarations import (
+from asyncfactories._declare import (
+    SKIP,
     ContainerAttribute,
     Dict,
+    Faker,
+    Iterator,
+    LazyAttribute,
     LazyAttributeSequence,
+    LazyFunction,
     List,
+    Maybe,
+    PostGeneration,
     PostGenerationMethodCall,
+    RelatedFactory,
+    RelatedFactoryList,
+    SelfAttribute,
+    Sequence,
+    SubFactory,
+    Trait,
     Transformer,
     container_attribute,
     iterator,
     lazy_attribute,
     lazy_attribute_sequence,
-    sequence,
-)
-from asyncfactories._declarations import (
-    SKIP,
-    Iterator,
-    LazyAttribute,
-    LazyFunction,
-    Maybe,
-    PostGeneration,
-    SelfAttribute,
-    Sequence,
-    Trait,
     post_generation,
+    sequence,
 )
 from asyncfactories._errors import (
     AsyncDeclarationError,
@@ -51,8 +53,6 @@ from asyncfactories._errors import (
     UnknownFieldError,
 )
 from asyncfactories._factory import AsyncFactory
-from asyncfactories._faker import Faker
-from asyncfactories._fastfaker import fast_path_enabled, set_fast_path
 from asyncfactories._helpers import (
     BUILD_STRATEGY,
     CREATE_STRATEGY,
@@ -75,9 +75,8 @@ from asyncfactories._helpers import (
     stub_batch,
     use_strategy,
 )
-from asyncfactories._random import seed
-from asyncfactories._session import use_session
-from asyncfactories._subfactory import RelatedFactory, RelatedFactoryList, SubFactory
+from asyncfactories._state import fast_path_enabled, seed, set_fast_path
+from asyncfactories._write import use_session
 
 __version__ = "0.1.0"
 

@@ -10,33 +10,45 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Coroutine
+from contextlib import nullcontext
 from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
-from asyncfactories._gc import gc_paused
-from asyncfactories._meta import MetaDescriptor, MetaView
-from asyncfactories._options import STRATEGIES, FactoryOptions, default_hook, parse_options
-from asyncfactories._progress import reporter
-from asyncfactories._resolver import Builder, StubObject, check_definition, run_sync
-from asyncfactories._session import (
-    SessionLike,
-    bind_session,
-    hook_save,
-    resolve_session,
-    session_or_field,
-    unbind_session,
+from asyncfactories._build import (
+    STRATEGIES,
+    Builder,
+    FactoryOptions,
+    MetaDescriptor,
+    MetaView,
+    StubObject,
+    check_definition,
+    default_hook,
+    parse_options,
+    run_sync,
 )
-from asyncfactories._workers import base_seed, check_shard, enter_slice, load_in_workers, shares
+from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
 from asyncfactories._write import (
     DEFAULT_CHUNK_SIZE,
+    SessionLike,
     atomic,
+    base_seed,
+    bind_session,
     check_load_arguments,
+    check_shard,
     discard,
+    gc_paused,
+    hook_save,
+    in_slice,
     is_one_row,
+    load_in_workers,
     load_rows,
     persist,
+    reporter,
+    resolve_session,
+    session_or_field,
+    shares,
+    unbind_session,
 )
 
 __all__ = ("AsyncFactory",)
@@ -275,8 +287,19 @@ class AsyncFactory(Generic[ModelT]):
             finally:
                 if report is not None:
                     report.close()
-        if shard_count > 1:
-            enter_slice(index, shard_count, base_seed())
+        # A shard in this process: the run is restored afterwards, so later
+        # calls make what they would have made without this load.
+        scope = in_slice(index, shard_count, base_seed()) if shard_count > 1 else nullcontext()
+        with scope:
+            return await load_rows(
+                options,
+                share,
+                session=session,
+                engine=engine,
+                chunk_size=chunk_size,
+                reporter=report,
+                overrides=overrides,
+            )
         return await load_rows(
             options,
             share,

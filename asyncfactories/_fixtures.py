@@ -26,9 +26,8 @@ try:
 except ImportError:  # pragma: no cover - projects that use only anyio's plugin
     pytest_asyncio = None  # type: ignore[assignment]  # checked before every use
 
-from asyncfactories._declarations import MISSING
+from asyncfactories._declare import MISSING, SubFactory
 from asyncfactories._errors import FactoryArgumentError
-from asyncfactories._subfactory import SubFactory
 
 __all__ = ("ANYIO_COPIES", "LazyFixture", "async_fixture", "register")
 

@@ -12,11 +12,10 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from asyncfactories._build import STRATEGIES, StubObject
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
 from asyncfactories._factory import AsyncFactory, _strategy
-from asyncfactories._options import STRATEGIES
-from asyncfactories._resolver import StubObject
-from asyncfactories._session import SessionLike
+from asyncfactories._write import SessionLike
 
 __all__ = (
     "BUILD_STRATEGY",

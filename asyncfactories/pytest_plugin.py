@@ -43,13 +43,12 @@ try:
 except ImportError:  # pragma: no cover - projects that use only anyio's plugin
     pytest_asyncio = None  # type: ignore[assignment]  # checked before every use
 
-from asyncfactories._counter import all_hierarchies
 from asyncfactories._errors import FactoryArgumentError
 from asyncfactories._fixtures import ANYIO_COPIES as _ANYIO_COPIES
 from asyncfactories._fixtures import LazyFixture, register
 from asyncfactories._fixtures import async_fixture as _async_fixture
-from asyncfactories._random import seed as reseed
-from asyncfactories._session import use_session
+from asyncfactories._state import reset as reset_run
+from asyncfactories._write import use_session
 
 __all__ = ("LazyFixture", "register")
 
@@ -143,7 +142,8 @@ def derive_test_seed(run_seed: int, nodeid: str) -> int:
 
 @pytest.fixture(autouse=True)
 def _factories_seed(request: pytest.FixtureRequest) -> None:
-    reseed(derive_test_seed(request.config.stash[_SEED_KEY], request.node.nodeid))
+    # The one reset point: every test starts the run anew from its own seed.
+    reset_run(derive_test_seed(request.config.stash[_SEED_KEY], request.node.nodeid))
 
 
 # -- async fixtures under pytest-asyncio or anyio --------------------------------
@@ -326,8 +326,6 @@ async def _factories_session(factories_engine: AsyncEngine) -> AsyncIterator[Asy
     transaction, so even a test that commits leaves nothing behind. Sequences
     restart, so a test makes the same data alone or in the suite.
     """
-    for hierarchy in all_hierarchies():
-        hierarchy.reset()
     async with factories_engine.connect() as connection:
         transaction = await connection.begin()
         session = AsyncSession(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 
-from asyncfactories._random import get_state, seed, set_state
+from asyncfactories._state import get_state, seed, set_state
 
 __all__ = ("get_random_state", "reseed_random", "set_random_state")
 

@@ -22,8 +22,8 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from asyncfactories._fastfaker import compile_fast
-from asyncfactories._random import faker_for, seed
+from asyncfactories._fastfaker.compile import compile_fast
+from asyncfactories._state import faker_for, seed
 
 __all__ = ("CASES", "main", "run")
 

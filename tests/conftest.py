@@ -18,7 +18,6 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import StaticPool
 
-import asyncfactories
 from asyncfactories.examples.agents.models import Base as AgentsBase
 from tests.models import Base as TestBase
 
@@ -109,13 +108,6 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A session on the test database (objects stay readable after commit)."""
     async with AsyncSession(engine, expire_on_commit=False) as session:
         yield session
-
-
-@pytest.fixture(autouse=True)
-def _reproducible() -> Iterator[None]:
-    """Every test starts from the same seed."""
-    asyncfactories.seed(20261125)
-    return
 
 
 class StatementLog:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from asyncfactories import AsyncFactory, FactoryDefinitionError, Faker, seed
-from asyncfactories._counter import with_suffix
+from asyncfactories._state import with_suffix
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 

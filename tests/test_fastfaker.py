@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from faker.utils.text import slugify
 
-from asyncfactories import _random
-from asyncfactories._fastfaker import compile_fast, fast_path_enabled, set_fast_path
+from asyncfactories import _state
+from asyncfactories._fastfaker.compile import compile_fast
+from asyncfactories._state import fast_path_enabled, set_fast_path
 
 LOCALES = ("en_US", "de_DE")
 P_MIN = 1e-4  # lenient: a real mismatch gives p-values many orders below this
@@ -92,7 +93,7 @@ def fast_sample(provider: str, locale: str, n: int, **kwargs: object) -> list[An
 
 def faker_sample(provider: str, locale: str, n: int, **kwargs: object) -> list[Any]:
     """Draw ``n`` values from Faker's own method."""
-    method = getattr(_random.faker_for(locale), provider)
+    method = getattr(_state.faker_for(locale), provider)
     return [method(**kwargs) for _ in range(n)]
 
 
@@ -115,7 +116,7 @@ def assert_same_distribution(
 
 def provider_of(locale: str, method: str) -> Any:
     """The Faker provider instance that serves ``method`` for ``locale``."""
-    return getattr(_random.faker_for(locale), method).__self__
+    return getattr(_state.faker_for(locale), method).__self__
 
 
 def data(locale: str, method: str, attr: str) -> Any:
@@ -130,7 +131,7 @@ def word_shape(text: str) -> str:
 
 @pytest.fixture(autouse=True)
 def _seeded() -> None:
-    _random.seed(20240611)
+    _state.seed(20240611)
 
 
 @pytest.fixture
@@ -535,11 +536,11 @@ def test_seed_reproduces_fast_values_exactly(
     provider: str, locale: str, kwargs: dict[str, object]
 ) -> None:
     """seed(5) followed by the same draws gives the same values."""
-    _random.seed(5)
+    _state.seed(5)
     first = fast_sample(provider, locale, 50, **kwargs)
-    _random.seed(5)
+    _state.seed(5)
     assert fast_sample(provider, locale, 50, **kwargs) == first
-    _random.seed(6)
+    _state.seed(6)
     assert fast_sample(provider, locale, 50, **kwargs) != first
 
 

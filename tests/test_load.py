@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import tracemalloc
-from collections.abc import Iterator as IteratorType
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+import asyncfactories
 from asyncfactories import (
     FactoryArgumentError,
     FactoryDefinitionError,
@@ -19,7 +19,6 @@ from asyncfactories import (
     PersistenceError,
     post_generation,
 )
-from asyncfactories._counter import set_slice
 from asyncfactories.examples.agents.models import AgentRegistry, User
 from tests.conftest import StatementLog
 from tests.loadfactories import (
@@ -32,14 +31,6 @@ from tests.loadfactories import (
 from tests.models import Member, Team
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture(autouse=True)
-def _one_slice() -> IteratorType[None]:
-    """Shard tests change the process's slice; every test starts and ends with the whole sequence."""
-    set_slice(0, 1)
-    yield
-    set_slice(0, 1)
 
 
 async def count(engine: AsyncEngine, model: type) -> int:
@@ -265,3 +256,23 @@ async def test_workers_load_exact_counts_without_collisions(durable_engine: Asyn
     assert len(names) == len(set(names)) == 600
     assert len(set(emails)) == 600
     assert teams == 600
+
+
+async def test_a_shard_loaded_in_this_process_leaves_the_run_as_it_found_it(
+    engine: AsyncEngine,
+) -> None:
+    """After load(shard=(1, 2)), the next build_batch makes exactly what it would have made.
+
+    No fixture resets the slice, the seed or the counters here: the load itself must.
+    """
+    asyncfactories.seed(5)
+    LoadTeamFactory.reset_sequence()
+    expected = [team.name for team in LoadTeamFactory.build_batch(3)]
+
+    asyncfactories.seed(5)
+    LoadTeamFactory.reset_sequence()
+    await LoadTeamFactory.load(4, engine=engine, shard=(1, 2))
+    after = [team.name for team in LoadTeamFactory.build_batch(3)]
+
+    assert after == expected
+    assert after[0].endswith("-0")

@@ -14,7 +14,7 @@ from asyncfactories import (
     NoSessionError,
     use_session,
 )
-from asyncfactories._session import bound_session
+from asyncfactories._write.session import bound_session
 from tests.loadfactories import LoadMemberFactory as MemberFactory
 from tests.loadfactories import LoadTeamFactory as TeamFactory
 from tests.models import Member

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.attributes import instance_state
 
-from asyncfactories._options import FactoryOptions
+from asyncfactories._build import FactoryOptions
 from asyncfactories._write.adapter import empty_until_read, register_new
 from asyncfactories._write.graph import (
     Finish,

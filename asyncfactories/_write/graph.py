@@ -16,9 +16,8 @@ from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.schema import sort_tables
 
-from asyncfactories._declarations import Maybe
-from asyncfactories._options import FactoryOptions
-from asyncfactories._subfactory import RelatedFactory, SubFactory
+from asyncfactories._build import FactoryOptions
+from asyncfactories._declare import Maybe, RelatedFactory, SubFactory
 from asyncfactories._write.plan import TablePlan, plan_for
 
 __all__ = (

@@ -18,22 +18,21 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm.attributes import instance_state
 
+from asyncfactories._build import Builder, FactoryOptions
 from asyncfactories._errors import (
     FactoryArgumentError,
     FactoryDefinitionError,
     FactoryError,
     LoadInterruptedError,
 )
-from asyncfactories._gc import gc_paused
-from asyncfactories._options import FactoryOptions
-from asyncfactories._progress import Reporter
-from asyncfactories._resolver import Builder
-from asyncfactories._session import resolve_session
 from asyncfactories._write.adapter import forget_collection
 from asyncfactories._write.copy import copy_group, copy_supported
 from asyncfactories._write.create import skip_existing
+from asyncfactories._write.gc import gc_paused
 from asyncfactories._write.graph import Group, fill_foreign_keys, needs_orm, order_groups
+from asyncfactories._write.progress import Reporter
 from asyncfactories._write.rows import insert_group
+from asyncfactories._write.session import resolve_session
 from asyncfactories._write.sql import max_parameters
 
 __all__ = ("DEFAULT_CHUNK_SIZE", "check_load_arguments", "load_rows")

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from asyncfactories import use_session
-from asyncfactories._session import bound_session
+from asyncfactories._write.session import bound_session
 from tests.loadfactories import LoadMemberFactory
 from tests.models import Member, Team
 

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session, async_ses
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapper, Session, configure_mappers, scoped_session
 
-from asyncfactories._counter import Hierarchy
-from asyncfactories._declarations import (
+from asyncfactories._state import Hierarchy
+from asyncfactories._declare import (
     SKIP,
     Declaration,
     Maybe,

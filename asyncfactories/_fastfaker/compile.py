@@ -5,8 +5,8 @@ Faker rebuilds weighted tables and re-parses format strings on every call
 and transliterates the result). :func:`compile_fast` turns
 ``provider(**kwargs)`` for a locale into a closure once: the same locale data,
 read from Faker's provider instances, with cumulative weights and parsed
-formats prepared up front, drawing from :data:`asyncfactories._random.rng` so
-that :func:`asyncfactories._random.seed` reproduces it.
+formats prepared up front, drawing from :data:`asyncfactories._state.rng` so
+that :func:`asyncfactories._state.seed` reproduces it.
 
 A provider, locale or argument mix without a faithful compiled form yields
 ``None`` and the caller uses Faker itself. Compiled forms are keyed by the Faker
@@ -21,43 +21,23 @@ from collections.abc import Callable, Hashable, Mapping
 from faker.generator import Generator
 from faker.providers import BaseProvider
 
-from asyncfactories import (
-    _fastfaker_dates,  # noqa: F401  (registers builders)
-    _fastfaker_internet,  # noqa: F401  (registers builders)
-    _fastfaker_lorem,  # noqa: F401  (registers builders)
-    _fastfaker_values,  # noqa: F401  (registers builders)
+from asyncfactories._fastfaker import (  # noqa: F401  (they register their builders)
+    dates,
+    internet,
+    lorem,
+    values,
 )
-from asyncfactories._fastfaker_nodes import VALUE_BUILDERS
-from asyncfactories._fastfaker_text import Resolver
-from asyncfactories._random import DEFAULT_LOCALE, faker_for
+from asyncfactories._fastfaker.nodes import VALUE_BUILDERS
+from asyncfactories._fastfaker.text import Resolver
+from asyncfactories._state import DEFAULT_LOCALE, faker_for, fast_path_enabled
 
-__all__ = ("compile_fast", "fast_path_enabled", "set_fast_path")
+__all__ = ("compile_fast",)
 
 Draw = Callable[[], object]
 
-_enabled = True
 _MAX_CACHED = 4096
 _compiled: dict[Hashable, Draw | None] = {}
 _resolvers: dict[str, Resolver] = {}
-
-
-def set_fast_path(enabled: bool) -> None:
-    """Switch the compiled fast path on or off for every provider (default on).
-
-    Example:
-        >>> set_fast_path(False)
-        >>> compile_fast("first_name", "en_US", {}) is None
-        True
-        >>> set_fast_path(True)
-
-    """
-    global _enabled
-    _enabled = bool(enabled)
-
-
-def fast_path_enabled() -> bool:
-    """Return whether :func:`compile_fast` currently compiles anything."""
-    return _enabled
 
 
 def compile_fast(
@@ -75,7 +55,7 @@ def compile_fast(
         True
 
     """
-    if not _enabled:
+    if not fast_path_enabled():
         return None
     locale = locale or DEFAULT_LOCALE
     key = _cache_key(provider, locale, kwargs)

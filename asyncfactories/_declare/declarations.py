@@ -28,7 +28,7 @@ from asyncfactories._errors import (
 )
 
 if TYPE_CHECKING:
-    from asyncfactories._counter import Hierarchy
+    from asyncfactories._state import Hierarchy
 
 __all__ = (
     "MISSING",

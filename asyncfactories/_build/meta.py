@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from asyncfactories._options import FactoryOptions
-from asyncfactories._session import hook_session
+from asyncfactories._build.options import FactoryOptions
+from asyncfactories._state import hook_session
 
 __all__ = ("MetaDescriptor", "MetaView")
 

@@ -18,8 +18,8 @@ from typing import Any
 from faker.decode import unidecode
 from faker.providers.internet import Provider as Internet
 
-from asyncfactories._fastfaker_nodes import BOTHIFY_MARKERS, Alt, Const, Fn, Node, seq
-from asyncfactories._fastfaker_text import Resolver, accept, register
+from asyncfactories._fastfaker.nodes import BOTHIFY_MARKERS, Alt, Const, Fn, Node, seq
+from asyncfactories._fastfaker.text import Resolver, accept, register
 
 __all__ = ()
 

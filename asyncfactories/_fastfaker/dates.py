@@ -19,9 +19,9 @@ from typing import Any
 
 from faker.providers.date_time import Provider as Dates
 
-from asyncfactories._fastfaker_nodes import VALUE_BUILDERS
-from asyncfactories._fastfaker_text import accept
-from asyncfactories._random import rng
+from asyncfactories._fastfaker.nodes import VALUE_BUILDERS
+from asyncfactories._fastfaker.text import accept
+from asyncfactories._state import rng
 
 __all__ = ()
 

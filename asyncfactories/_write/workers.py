@@ -1,7 +1,7 @@
 """Parallel and sharded loads: W processes, or N machines, each with its own slice.
 
 Every slice gets a residue class of every sequence (numbers ``index`` modulo
-the number of slices, see :func:`asyncfactories._counter.set_slice`), its own
+the number of slices, see :func:`asyncfactories._state.set_slice`), its own
 seed stream and its own connection, so Sequence values and unique columns
 never collide and no coordination is needed between machines.
 """
@@ -18,16 +18,16 @@ import random
 import signal
 import time
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from asyncfactories._counter import set_slice
 from asyncfactories._errors import FactoryArgumentError, LoadInterruptedError
-from asyncfactories._progress import Reporter
-from asyncfactories._random import current_seed, seed
+from asyncfactories._state import current_seed, run_slice, seed, set_slice
+from asyncfactories._write.progress import Reporter
 
-__all__ = ("check_shard", "enter_slice", "load_in_workers", "shares")
+__all__ = ("base_seed", "check_shard", "enter_slice", "in_slice", "load_in_workers", "shares")
 
 
 def check_shard(name: str, shard: object, workers: object) -> tuple[int, int]:
@@ -59,10 +59,19 @@ def shares(count: int, parts: int) -> list[int]:
     return [base + (1 if index < extra else 0) for index in range(parts)]
 
 
+def _slice_seed(base_seed: int, index: int) -> int:
+    return base_seed * 1_000_003 + index
+
+
 def enter_slice(index: int, slices: int, base_seed: int) -> None:
-    """Make this process hand out slice ``index`` of ``slices``, with its own seed stream."""
+    """Make this (worker) process hand out slice ``index`` of ``slices``, with its own seed."""
     set_slice(index, slices)
-    seed(base_seed * 1_000_003 + index)
+    seed(_slice_seed(base_seed, index))
+
+
+def in_slice(index: int, slices: int, base_seed: int) -> AbstractContextManager[None]:
+    """Hand out slice ``index`` of ``slices`` inside the block; restore the run afterwards."""
+    return run_slice(index, slices, _slice_seed(base_seed, index))
 
 
 def base_seed() -> int:

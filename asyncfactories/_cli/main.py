@@ -20,10 +20,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from asyncfactories._demo import run_demo
+from asyncfactories._cli.demo import run_demo
 from asyncfactories._errors import FactoryError, LoadInterruptedError
-from asyncfactories._progress import reporter
-from asyncfactories._random import seed as reseed
+from asyncfactories._state import seed as reseed
+from asyncfactories._write import reporter
 
 __all__ = ("DEMO_URL", "CliError", "main", "mask")
 

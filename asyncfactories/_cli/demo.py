@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
-from asyncfactories._declarations import Iterator
-from asyncfactories._progress import reporter
-from asyncfactories._random import seed as reseed
+from asyncfactories._declare import Iterator
+from asyncfactories._state import seed as reseed
+from asyncfactories._write import reporter
 from asyncfactories.examples.agents import factories as f
 from asyncfactories.examples.agents import models as m
 

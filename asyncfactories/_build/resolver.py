@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import InstanceState
 
-from asyncfactories._counter import Hierarchy
-from asyncfactories._declarations import (
+from asyncfactories._state import Hierarchy
+from asyncfactories._declare import (
     MISSING,
     SKIP,
     Declaration,
@@ -29,7 +29,7 @@ from asyncfactories._declarations import (
     Preset,
     Trait,
 )
-from asyncfactories._declarations import Row as RowView
+from asyncfactories._declare import Row as RowView
 from asyncfactories._errors import (
     AsyncDeclarationError,
     CyclicDeclarationError,
@@ -40,9 +40,9 @@ from asyncfactories._errors import (
     UnknownFieldError,
     close_match,
 )
-from asyncfactories._options import FactoryOptions, UnknownDeclaredFieldError
-from asyncfactories._session import last_resolved_session, using_hook_session
-from asyncfactories._subfactory import SubFactory
+from asyncfactories._build.options import FactoryOptions, UnknownDeclaredFieldError
+from asyncfactories._state import last_resolved_session, using_hook_session
+from asyncfactories._declare import SubFactory
 
 __all__ = ("Builder", "Call", "StubObject", "check_definition", "options_of", "run_sync")
 

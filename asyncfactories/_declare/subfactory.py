@@ -15,7 +15,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from asyncfactories._declarations import (
+from asyncfactories._declare.declarations import (
     MISSING,
     Declaration,
     PostDeclaration,

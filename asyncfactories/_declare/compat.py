@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from asyncfactories._declarations import (
+from asyncfactories._declare.declarations import (
     MISSING,
     Iterator,
     LazyAttribute,
@@ -21,8 +21,8 @@ from asyncfactories._declarations import (
     _callable_name,
     _CallableDeclaration,
 )
+from asyncfactories._declare.subfactory import SubFactory
 from asyncfactories._errors import FactoryDefinitionError
-from asyncfactories._subfactory import SubFactory
 
 __all__ = (
     "ContainerAttribute",

@@ -15,9 +15,9 @@ from typing import Any
 
 from faker.providers.lorem import Provider as Lorem
 
-from asyncfactories._fastfaker_nodes import VALUE_BUILDERS, Fn, Node, Pick, draw_list
-from asyncfactories._fastfaker_text import Resolver, accept, register
-from asyncfactories._random import rng
+from asyncfactories._fastfaker.nodes import VALUE_BUILDERS, Fn, Node, Pick, draw_list
+from asyncfactories._fastfaker.text import Resolver, accept, register
+from asyncfactories._state import rng
 
 __all__ = ()
 

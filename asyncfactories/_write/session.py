@@ -16,9 +16,6 @@ called from one of its hooks or ``async def`` declarations writes into it.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
@@ -27,55 +24,23 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import Session, scoped_session
 
 from asyncfactories._errors import FactoryArgumentError, NoSessionError
+from asyncfactories._state import hook_session, remember_resolved_session
 
 if TYPE_CHECKING:
-    from asyncfactories._options import FactoryOptions
+    from asyncfactories._build import FactoryOptions
 
 __all__ = (
     "SessionLike",
     "bind_session",
     "bound_session",
     "hook_save",
-    "hook_session",
-    "last_resolved_session",
     "resolve_session",
     "session_or_field",
     "unbind_session",
     "use_session",
-    "using_hook_session",
 )
 
 _bound: ContextVar[AsyncSession | None] = ContextVar("asyncfactories_session", default=None)
-# The session the latest create call of this task resolved: a weak reference, so
-# a closed session is not kept alive. A Builder reads it once, when it is made.
-_resolved: ContextVar[weakref.ref[AsyncSession] | None] = ContextVar(
-    "asyncfactories_resolved", default=None
-)
-# The session of the create call whose user ``_create`` hook is running.
-_hook: ContextVar[AsyncSession | None] = ContextVar("asyncfactories_hook", default=None)
-
-
-def last_resolved_session() -> AsyncSession | None:
-    """The session :func:`resolve_session` last returned in this task, if still alive."""
-    ref = _resolved.get()
-    return ref() if ref is not None else None
-
-
-def hook_session() -> AsyncSession | None:
-    """The session of the create call whose ``_create`` hook is running, if any."""
-    return _hook.get()
-
-
-@contextmanager
-def using_hook_session(session: AsyncSession | None) -> Iterator[None]:
-    """Make ``session`` the one :func:`hook_session` returns inside the block."""
-    token = _hook.set(session)
-    try:
-        yield
-    finally:
-        _hook.reset(token)
-
-
 SessionLike = AsyncSession | async_scoped_session[AsyncSession]
 """What ``session=`` accepts: a session, or a scoped one standing for its scope's session."""
 
@@ -177,7 +142,7 @@ class use_session:
 def resolve_session(options: FactoryOptions, session: object) -> tuple[AsyncSession, bool]:
     """Return the session to create in, and whether the call owns it (and must commit and close it)."""
     target, owned = _resolve(options, session)
-    _resolved.set(weakref.ref(target))
+    remember_resolved_session(target)
     return target, owned
 
 
@@ -229,7 +194,7 @@ def _resolve(options: FactoryOptions, session: object) -> tuple[AsyncSession, bo
 
 async def hook_save(factory: str, obj: object) -> object:
     """factory_boy's default ``_create``: add ``obj`` to the call's session and flush it."""
-    session = _hook.get() or _bound.get()
+    session = hook_session() or _bound.get()
     if session is None:
         raise NoSessionError(
             factory,

@@ -24,8 +24,8 @@ from faker.providers.job import Provider as Job
 from faker.providers.person import Provider as Person
 from faker.utils.datasets import add_ordereddicts
 
-from asyncfactories._fastfaker_nodes import Alt, Const, Fn, Node, Pick, bothify, pick_of, seq
-from asyncfactories._random import rng
+from asyncfactories._fastfaker.nodes import Alt, Const, Fn, Node, Pick, bothify, pick_of, seq
+from asyncfactories._state import rng
 
 __all__ = ("TEXT_BUILDERS", "Resolver", "TextBuilder", "accept", "register")
 

@@ -14,9 +14,9 @@ from faker.providers import BaseProvider
 from faker.providers.misc import Provider as Misc
 from faker.providers.python import Provider as Python
 
-from asyncfactories._fastfaker_nodes import VALUE_BUILDERS, draw_list, draw_one
-from asyncfactories._fastfaker_text import accept, weighting
-from asyncfactories._random import rng
+from asyncfactories._fastfaker.nodes import VALUE_BUILDERS, draw_list, draw_one
+from asyncfactories._fastfaker.text import accept, weighting
+from asyncfactories._state import rng
 
 __all__ = ()
 

@@ -1,6 +1,6 @@
 """The ``Faker`` declaration: a Faker provider, checked when the class is defined.
 
-Values are drawn through the fast path of :mod:`asyncfactories._fastfaker`
+Values are drawn through the fast path of :mod:`asyncfactories._fastfaker.compile`
 when one exists for the provider, locale and arguments, and through Faker
 itself otherwise. ``unique=True`` composes with both.
 """
@@ -13,15 +13,15 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from asyncfactories._declarations import Declaration, Row, argument_error
+from asyncfactories._declare.declarations import Declaration, Row, argument_error
 from asyncfactories._errors import (
     AsyncDeclarationError,
     DeclarationValueError,
     FactoryDefinitionError,
     close_match,
 )
-from asyncfactories._fastfaker import compile_fast, fast_path_enabled
-from asyncfactories._random import DEFAULT_LOCALE, faker_for
+from asyncfactories._fastfaker import compile_fast
+from asyncfactories._state import DEFAULT_LOCALE, faker_for, fast_path_enabled
 
 __all__ = ("Faker",)
 

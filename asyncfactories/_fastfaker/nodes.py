@@ -3,7 +3,7 @@
 Faker builds most strings by picking a format, parsing its ``{{token}}``
 placeholders and replacing ``#``/``?`` markers, every call. Here a format becomes
 a small tree of nodes (constant text, weighted picks, sequences, alternatives)
-that is compiled once into a closure drawing from :data:`asyncfactories._random.rng`.
+that is compiled once into a closure drawing from :data:`asyncfactories._state.rng`.
 
 Character-by-character transformations (lower-casing, transliteration) commute
 with concatenation, so :meth:`Node.map` applies them to the tables at compile
@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from asyncfactories._random import rng
+from asyncfactories._state import rng
 
 __all__ = (
     "VALUE_BUILDERS",

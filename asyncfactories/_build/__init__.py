@@ -1,0 +1,14 @@
+"""The build stage: a factory's options, parsed once, and the loop that resolves its fields.
+
+``options`` parses ``Meta``, ``Params`` and the class body into a frozen
+:class:`FactoryOptions`; ``resolver`` orders the fields (cycles refused) and
+resolves each row in one async loop, calling the model; ``meta`` is the
+read-only ``cls._meta`` view factory_boy code reads.
+"""
+
+
+from asyncfactories._build.meta import MetaDescriptor, MetaView
+from asyncfactories._build.options import STRATEGIES, FactoryOptions, default_hook, parse_options
+from asyncfactories._build.resolver import Builder, StubObject, check_definition, run_sync
+
+__all__ = ("Builder", "FactoryOptions", "MetaDescriptor", "MetaView", "STRATEGIES", "StubObject", "check_definition", "default_hook", "parse_options", "run_sync",)
