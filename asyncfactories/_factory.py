@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Coroutine
-from contextlib import nullcontext
 from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -31,24 +30,10 @@ from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
 from asyncfactories._write import (
     DEFAULT_CHUNK_SIZE,
     SessionLike,
-    atomic,
-    base_seed,
-    bind_session,
-    check_load_arguments,
-    check_shard,
-    discard,
+    create_objects,
     gc_paused,
     hook_save,
-    in_slice,
-    is_one_row,
-    load_in_workers,
-    load_rows,
-    persist,
-    reporter,
-    resolve_session,
-    session_or_field,
-    shares,
-    unbind_session,
+    load_objects,
 )
 
 __all__ = ("AsyncFactory",)
@@ -153,8 +138,8 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agent = await AgentFactory.create(name="x")  # doctest: +SKIP
         """
-        made = await cls._make_objects(1, session, overrides)
-        return made[0]
+        made = await create_objects(cls._writable(1), 1, session, overrides)
+        return typing.cast("ModelT", made[0])
 
     @classmethod
     async def create_batch(
@@ -168,59 +153,16 @@ class AsyncFactory(Generic[ModelT]):
         Example:
             >>> agents = await AgentFactory.create_batch(10_000)  # doctest: +SKIP
         """
-        return await cls._make_objects(size, session, overrides)
+        made: list[ModelT] = await create_objects(cls._writable(size), size, session, overrides)
+        return made
 
     @classmethod
-    async def _make_objects(
-        cls, size: int, session: SessionLike | None, overrides: dict[str, Any]
-    ) -> list[ModelT]:
+    def _writable(cls, size: object) -> FactoryOptions:
+        """The options, once create() / create_batch(size) can go ahead."""
         options = cls._usable("create")
         _check_count(options, size, "create_batch")
         cls._require_mapped(options)
-        if size == 0:
-            return []
-        session, overrides = session_or_field(options, session, overrides)
-        target, owned = resolve_session(options, session)
-        token = bind_session(target)  # a factory called in a hook or declaration sees it
-        try:
-            if target.new:
-                # Objects the caller added but did not flush may be passed as
-                # parents; give them their keys before the batch reads them.
-                await target.flush()
-            builder = Builder(create=True)
-            with gc_paused(), target.no_autoflush:
-                # The savepoint opens before the build: opening it flushes the
-                # session, which must not see this call's half-linked objects.
-                one_row = size == 1 and is_one_row(options, overrides)
-                async with atomic(target, single_statement=one_row) as protected:
-                    try:
-                        made: list[Any] = await builder.build(options, overrides, size)
-                        replaced = await persist(
-                            target,
-                            builder.created,
-                            options.name,
-                            protected=protected,
-                            finish=builder.finish,
-                        )
-                        if replaced:
-                            made = [replaced.get(id(obj), obj) for obj in made]
-                        if builder.hooks:
-                            # Inside the savepoint: a hook that raises takes the batch with it.
-                            await builder.run_hooks(replaced)
-                            await target.flush()
-                    except BaseException:
-                        # Before the rollback, while the parents' collections are loaded.
-                        discard(builder.created)
-                        raise
-            if owned:
-                target.sync_session.expire_on_commit = False
-            if owned or options.persistence == "commit":
-                await target.commit()
-        finally:
-            unbind_session(token)
-            if owned:
-                await target.close()
-        return made
+        return options
 
     @classmethod
     async def load(
@@ -251,62 +193,16 @@ class AsyncFactory(Generic[ModelT]):
         """
         options = cls._usable("load")
         cls._require_mapped(options)
-        check_load_arguments(options, n, chunk_size)
-        session, overrides = session_or_field(options, session, overrides)
-        index, shard_count = check_shard(options.name, shard, workers)
-        share = shares(n, shard_count)[index]
-        report = reporter(progress, share, f"{options.name}.load")
-        if workers > 1:
-            if not isinstance(engine, AsyncEngine):
-                raise FactoryArgumentError(
-                    options.name,
-                    None,
-                    "load(workers=...) needs engine=",
-                    "pass engine=create_async_engine(url): each worker opens its own connections",
-                )
-            path = f"{cls.__module__}:{cls.__qualname__}"
-            if "<locals>" in path:
-                raise FactoryArgumentError(
-                    options.name,
-                    None,
-                    "load(workers=...) needs a factory other processes can import",
-                    "define the factory at module level",
-                )
-            try:
-                return await load_in_workers(
-                    options.name,
-                    path,
-                    engine.url.render_as_string(hide_password=False),
-                    share,
-                    workers=workers,
-                    shard=(index, shard_count),
-                    chunk_size=chunk_size,
-                    reporter=report,
-                    overrides=overrides,
-                )
-            finally:
-                if report is not None:
-                    report.close()
-        # A shard in this process: the run is restored afterwards, so later
-        # calls make what they would have made without this load.
-        scope = in_slice(index, shard_count, base_seed()) if shard_count > 1 else nullcontext()
-        with scope:
-            return await load_rows(
-                options,
-                share,
-                session=session,
-                engine=engine,
-                chunk_size=chunk_size,
-                reporter=report,
-                overrides=overrides,
-            )
-        return await load_rows(
+        return await load_objects(
             options,
-            share,
+            f"{cls.__module__}:{cls.__qualname__}",
+            n,
             session=session,
             engine=engine,
             chunk_size=chunk_size,
-            reporter=report,
+            progress=progress,
+            workers=workers,
+            shard=shard,
             overrides=overrides,
         )
 

@@ -9,6 +9,18 @@ read-only ``cls._meta`` view factory_boy code reads.
 
 from asyncfactories._build.meta import MetaDescriptor, MetaView
 from asyncfactories._build.options import STRATEGIES, FactoryOptions, default_hook, parse_options
-from asyncfactories._build.resolver import Builder, StubObject, check_definition, run_sync
+from asyncfactories._build.resolver import Builder, StubObject, check_definition, options_of, run_sync
 
-__all__ = ("Builder", "FactoryOptions", "MetaDescriptor", "MetaView", "STRATEGIES", "StubObject", "check_definition", "default_hook", "parse_options", "run_sync",)
+__all__ = (
+    "Builder",
+    "FactoryOptions",
+    "MetaDescriptor",
+    "MetaView",
+    "STRATEGIES",
+    "StubObject",
+    "check_definition",
+    "default_hook",
+    "options_of",
+    "parse_options",
+    "run_sync",
+)

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
-from asyncfactories._declare import Iterator
+from asyncfactories._build import options_of
+from asyncfactories._declare import Iterator, RelatedFactoryList
 from asyncfactories._state import seed as reseed
 from asyncfactories._write import reporter
 from asyncfactories.examples.agents import factories as f
@@ -36,6 +37,13 @@ class Plan:
     episodes: int
     executions: int
     audits: int
+
+
+def _segments_per_episode() -> int:
+    declaration = options_of(f.EpisodeWithSegmentsFactory).post["segments"]
+    assert isinstance(declaration, RelatedFactoryList)
+    assert isinstance(declaration.size, int)
+    return declaration.size
 
 
 def plan(count: int) -> Plan:
@@ -83,7 +91,7 @@ async def _fill(engine: AsyncEngine, sizes: Plan, progress: Any) -> None:
         base = done
         return lambda count: progress.update(base + count * step)
 
-    segments = f.EpisodeWithSegmentsFactory._options.post["segments"].size  # type: ignore[attr-defined]
+    segments = _segments_per_episode()
     await f.EpisodeWithSegmentsFactory.load(
         sizes.episodes,
         engine=engine,
@@ -119,7 +127,7 @@ async def _counts(engine: AsyncEngine) -> dict[str, int]:
 async def _demo(url: str, count: int) -> tuple[dict[str, int], float]:
     engine = create_async_engine(make_url(url))
     sizes = plan(count)
-    segments = f.EpisodeWithSegmentsFactory._options.post["segments"].size  # type: ignore[attr-defined]
+    segments = _segments_per_episode()
     total = (
         sizes.agents_per_maturity * 4
         + sizes.admins

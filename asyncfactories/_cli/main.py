@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import os
 import sys
 import time
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from sqlalchemy import MetaData, Table
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from asyncfactories._build import options_of
 from asyncfactories._cli.demo import run_demo
 from asyncfactories._errors import FactoryError, LoadInterruptedError
+from asyncfactories._factory import AsyncFactory
+from asyncfactories._imports import PathNotFound, import_path
 from asyncfactories._state import seed as reseed
 from asyncfactories._write import reporter
 
@@ -106,6 +109,14 @@ def _fail(message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
+def _metadata_of(factory: type) -> MetaData:
+    mapper = options_of(factory).mapper
+    table = mapper.local_table if mapper is not None else None
+    if not isinstance(table, Table):
+        raise CliError(f"{factory.__name__} makes no table rows; drop --create-tables", EXIT_USAGE)
+    return table.metadata
+
+
 def import_factory(spec: str) -> Any:
     """Import ``package.module:FactoryName``, or fail with one line."""
     module_name, sep, attribute = spec.partition(":")
@@ -113,15 +124,14 @@ def import_factory(spec: str) -> Any:
         raise CliError(f"{spec!r} is not package.module:FactoryName", EXIT_USAGE)
     sys.path.insert(0, os.getcwd())
     try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise CliError(f"cannot import module {module_name!r}: {exc}", EXIT_USAGE) from None
-    target: Any = module
-    for part in attribute.split("."):
-        target = getattr(target, part, None)
-        if target is None:
-            raise CliError(f"module {module_name!r} has no {attribute!r}", EXIT_USAGE)
-    if not isinstance(target, type) or not hasattr(target, "_options"):
+        target = import_path(module_name, attribute)
+    except PathNotFound as exc:
+        if exc.cause is not None:
+            raise CliError(
+                f"cannot import module {module_name!r}: {exc.cause}", EXIT_USAGE
+            ) from None
+        raise CliError(exc.problem, EXIT_USAGE) from None
+    if not isinstance(target, type) or not issubclass(target, AsyncFactory):
         raise CliError(f"{spec!r} is not an AsyncFactory subclass", EXIT_USAGE)
     return target
 
@@ -161,7 +171,7 @@ async def _load(args: argparse.Namespace, url: str) -> tuple[int, float]:
         await _check_reachable(engine, url)
         if args.create_tables:
             async with engine.begin() as connection:
-                await connection.run_sync(factory._options.mapper.local_table.metadata.create_all)
+                await connection.run_sync(_metadata_of(factory).create_all)
         loaded: int = await factory.load(
             args.count,
             engine=engine,

@@ -11,7 +11,6 @@ so this module never needs the factory class.
 from __future__ import annotations
 
 import copy
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +28,7 @@ from asyncfactories._errors import (
     UnknownDeclaredFieldError,
     close_match,
 )
+from asyncfactories._imports import PathNotFound, import_path
 
 __all__ = ("FactoryRef", "RelatedFactory", "RelatedFactoryList", "SubFactory", "is_factory")
 
@@ -67,15 +67,17 @@ class FactoryRef:
                 'write it as "package.module.FactoryName"',
             )
         try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:
-            raise FactoryDefinitionError(
-                owner,
-                field,
-                f"cannot import {module_name!r} for {path!r} ({exc})",
-                "check the dotted path",
-            ) from None
-        found = getattr(module, attribute, None)
+            found = import_path(module_name, attribute)
+        except PathNotFound as exc:
+            if exc.cause is None:
+                found = None
+            else:
+                raise FactoryDefinitionError(
+                    owner,
+                    field,
+                    f"cannot import {module_name!r} for {path!r} ({exc.cause})",
+                    "check the dotted path",
+                ) from None
         if not is_factory(found):
             raise FactoryDefinitionError(
                 owner,

@@ -28,7 +28,6 @@ __all__ = ()
 Value = Callable[[], object]
 Bounds = Callable[[], tuple[float, float]]
 _EPOCH = datetime(1970, 1, 1)
-_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
 _HELPERS = (
     "_rand_seconds",
     "_parse_date_time",

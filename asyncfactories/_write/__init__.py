@@ -11,6 +11,7 @@ which AsyncSession a call uses; ``workers`` runs parallel and sharded loads;
 ``progress`` reports them; ``gc`` pauses the cyclic collector during a batch.
 """
 
+from asyncfactories._write.calls import create_objects, load_objects
 from asyncfactories._write.create import persist
 from asyncfactories._write.gc import gc_paused
 from asyncfactories._write.graph import discard, is_one_row
@@ -45,6 +46,7 @@ __all__ = (
     "bound_session",
     "check_load_arguments",
     "check_shard",
+    "create_objects",
     "discard",
     "enter_slice",
     "gc_paused",
@@ -52,6 +54,7 @@ __all__ = (
     "in_slice",
     "is_one_row",
     "load_in_workers",
+    "load_objects",
     "load_rows",
     "persist",
     "reporter",

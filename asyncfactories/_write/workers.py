@@ -9,7 +9,6 @@ never collide and no coordination is needed between machines.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import multiprocessing
 import os
 import pickle
@@ -24,6 +23,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from asyncfactories._errors import FactoryArgumentError, LoadInterruptedError
+from asyncfactories._imports import import_path
 from asyncfactories._state import current_seed, run_slice, seed, set_slice
 from asyncfactories._write.progress import Reporter
 
@@ -82,10 +82,7 @@ def base_seed() -> int:
 
 def _import_factory(path: str) -> Any:
     module_name, _, qualname = path.partition(":")
-    target: Any = importlib.import_module(module_name)
-    for part in qualname.split("."):
-        target = getattr(target, part)
-    return target
+    return import_path(module_name, qualname)
 
 
 def _worker(
