@@ -48,6 +48,7 @@ from asyncfactories.examples.agents import (
     UserFactory,
     UserRole,
 )
+from tests.helpers import count
 
 BATCH = 500
 
@@ -168,11 +169,6 @@ async def segment_orders(session: AsyncSession) -> dict[object, list[int]]:
     for episode_id, order in result.all():
         orders[episode_id].append(order)
     return {key: sorted(value) for key, value in orders.items()}
-
-
-async def count(session: AsyncSession, model: type) -> int:
-    """Rows of ``model``'s table."""
-    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 # --------------------------------------------------------------------------- the package

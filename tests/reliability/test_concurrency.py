@@ -4,7 +4,7 @@ The tasks run on PostgreSQL, truly concurrently, one connection each. SQLite
 allows one writing transaction at a time: fifty sessions writing at once fail
 there with SQLite's own "database is locked", whatever the library does, so
 the SQLite side of task isolation (the ContextVar binding, per-session
-identity maps) is covered by tests/test_session.py.
+identity maps) is covered by tests/test_write/test_session.py.
 """
 
 from __future__ import annotations

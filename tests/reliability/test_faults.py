@@ -14,15 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 
 from asyncfactories import LazyFunction, LoadInterruptedError, PersistenceError
 from tests.conftest import postgres_url
+from tests.helpers import count
 from tests.loadfactories import LoadMemberFactory, LoadTeamFactory
 from tests.models import Member, Team
 
 pytestmark = pytest.mark.asyncio
-
-
-async def count(engine: AsyncEngine, model: type) -> int:
-    async with engine.connect() as connection:
-        return int(await connection.scalar(select(func.count()).select_from(model)) or 0)
 
 
 async def test_a_child_row_failing_takes_its_batch_parents_with_it(session: AsyncSession) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from asyncfactories.examples.agents.models import Base as AgentsBase
 from tests.conftest import postgres_url
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 USER_FACTORY = "asyncfactories.examples.agents:UserFactory"
 SAMPLE_TABLES = (
     "agent_registry",

@@ -21,6 +21,7 @@ from asyncfactories import (
 )
 from asyncfactories.examples.agents.models import AgentRegistry, User
 from tests.conftest import StatementLog
+from tests.helpers import count
 from tests.loadfactories import (
     MOMENT,
     ExactUserFactory,
@@ -31,11 +32,6 @@ from tests.loadfactories import (
 from tests.models import Member, Team
 
 pytestmark = pytest.mark.asyncio
-
-
-async def count(engine: AsyncEngine, model: type) -> int:
-    async with engine.connect() as connection:
-        return int(await connection.scalar(select(func.count()).select_from(model)) or 0)
 
 
 async def test_load_zero_sends_nothing(engine: AsyncEngine, sql_log: StatementLog) -> None:

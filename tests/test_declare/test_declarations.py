@@ -191,7 +191,7 @@ def test_subfactory_accepts_a_dotted_path() -> None:
 
     class F(AsyncFactory[Pet]):
         name = "x"
-        owner = SubFactory("tests.test_declarations.OwnerFactory", rank=5)
+        owner = SubFactory("tests.test_declare.test_declarations.OwnerFactory", rank=5)
 
     assert F.build().owner.rank == 5
 

@@ -29,6 +29,7 @@ from asyncfactories.examples.agents.models import (
     SegmentType,
 )
 from tests.conftest import StatementLog
+from tests.helpers import count
 from tests.models import Member, Team
 
 pytestmark = pytest.mark.asyncio
@@ -80,10 +81,6 @@ class MemberFactory(AsyncFactory[Member]):
     team = SubFactory(TeamFactory)
     email = Sequence(lambda n: f"member{n}@example.org")
     name = "m"
-
-
-async def count(session: AsyncSession, model: type) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 async def test_a_batch_of_chains_is_one_insert_per_table(

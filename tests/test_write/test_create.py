@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from asyncfactories import (
@@ -13,15 +13,12 @@ from asyncfactories import (
     SubFactory,
     post_generation,
 )
+from tests.helpers import count
 from tests.loadfactories import LoadMemberFactory as MemberFactory
 from tests.loadfactories import LoadTeamFactory as TeamFactory
 from tests.models import Badge, Member, Team
 
 pytestmark = pytest.mark.asyncio
-
-
-async def count(session: AsyncSession, model: type) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 async def test_create_inserts_the_row_and_its_subfactory_parent(session: AsyncSession) -> None:
