@@ -202,7 +202,10 @@ for _gender in ("male", "female", "nonbinary"):
         else:
             TEXT_BUILDERS[_func] = _gendered(f"{_table}_{_gender}", _fallback)
 for _gender in ("male", "female"):
-    TEXT_BUILDERS[getattr(Job, f"job_{_gender}")] = _gendered(f"jobs_{_gender}", "job")
+    # job_male / job_female are newer than the oldest Faker accepted: compile them where they exist.
+    _job = getattr(Job, f"job_{_gender}", None)
+    if _job is not None:
+        TEXT_BUILDERS[_job] = _gendered(f"jobs_{_gender}", "job")
 
 for _func, _attr in (
     (Person.name, "formats"),
