@@ -33,6 +33,7 @@ __all__ = (
     "bothify",
     "draw_list",
     "draw_one",
+    "element_table",
     "pick_of",
     "seq",
 )
@@ -264,19 +265,30 @@ def seq(parts: Sequence[Node]) -> Node:
     return flat[0] if len(flat) == 1 else Seq(flat)
 
 
-def pick_of(elements: object, use_weighting: bool) -> Pick | None:
-    """Mirror ``BaseProvider.random_element(elements)``: weighted for an OrderedDict.
+def element_table(
+    elements: object, use_weighting: bool
+) -> tuple[Sequence[object], Sequence[float] | None] | None:
+    """The values and weights Faker's ``random_element(s)`` draws from, or ``None``.
 
-    Returns ``None`` where Faker would raise (plain dict, empty table).
+    ``None`` where Faker would raise or behave otherwise (a plain dict, an empty
+    table); weights only for an OrderedDict with weighting on.
     """
     if isinstance(elements, dict):
         if not isinstance(elements, OrderedDict) or not elements:
             return None
-        keys = [str(k) for k in elements]
-        return Pick(keys, [float(w) for w in elements.values()] if use_weighting else None)
+        return tuple(elements), tuple(elements.values()) if use_weighting else None
     if not isinstance(elements, (Sequence, set, frozenset)) or not elements:
         return None
-    return Pick([str(v) for v in elements])
+    return tuple(elements), None
+
+
+def pick_of(elements: object, use_weighting: bool) -> Pick | None:
+    """Mirror ``BaseProvider.random_element(elements)`` for a format's text: weighted for an OrderedDict."""
+    table = element_table(elements, use_weighting)
+    if table is None:
+        return None
+    values, weights = table
+    return Pick([str(v) for v in values], [float(w) for w in weights] if weights else None)
 
 
 _DIGITS = string.digits

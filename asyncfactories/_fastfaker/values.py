@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from itertools import repeat as _repeat
 from typing import Any, cast
@@ -14,7 +14,7 @@ from faker.providers import BaseProvider
 from faker.providers.misc import Provider as Misc
 from faker.providers.python import Provider as Python
 
-from asyncfactories._fastfaker.nodes import VALUE_BUILDERS, draw_list, draw_one
+from asyncfactories._fastfaker.nodes import VALUE_BUILDERS, draw_list, draw_one, element_table
 from asyncfactories._fastfaker.text import accept, weighting
 from asyncfactories._state import rng
 
@@ -221,20 +221,8 @@ def _random_element(prov: Any, kw: dict[str, object]) -> Value | None:
     args = accept(kw, elements=("a", "b", "c"))
     if args is None or not _stock(prov, "random_elements"):
         return None
-    table = _table(args["elements"], weighting(prov))
+    table = element_table(args["elements"], weighting(prov))
     return None if table is None else draw_one(*table)
-
-
-def _table(
-    elements: object, use_weighting: bool
-) -> tuple[Sequence[object], Sequence[float] | None] | None:
-    if isinstance(elements, dict):
-        if not isinstance(elements, OrderedDict) or not elements:
-            return None
-        return tuple(elements), tuple(elements.values()) if use_weighting else None
-    if not isinstance(elements, (Sequence, set, frozenset)) or not elements:
-        return None
-    return tuple(elements), None
 
 
 def _random_elements(prov: Any, kw: dict[str, object]) -> Value | None:
@@ -242,7 +230,7 @@ def _random_elements(prov: Any, kw: dict[str, object]) -> Value | None:
     if args is None or not _stock(prov, "random_elements"):
         return None
     use = weighting(prov) if args["use_weighting"] is None else bool(args["use_weighting"])
-    table = _table(args["elements"], use)
+    table = element_table(args["elements"], use)
     length = args["length"]
     if table is None or not (length is None or (_is_int(length) and cast(int, length) >= 0)):
         return None
@@ -263,7 +251,7 @@ def _random_elements(prov: Any, kw: dict[str, object]) -> Value | None:
             return lambda: sample(population, count())
         return lambda: sample(population, fixed)  # type: ignore[arg-type]
     if weights is not None:
-        choices, cum = rng.choices, _accumulate(weights)
+        choices, cum = rng.choices, list(itertools.accumulate(weights))
         if count is not None:
             return lambda: choices(population, cum_weights=cum, k=count())
         return lambda: choices(population, cum_weights=cum, k=fixed)  # type: ignore[arg-type]
@@ -272,14 +260,6 @@ def _random_elements(prov: Any, kw: dict[str, object]) -> Value | None:
     n = float(len(population))
     random, floor = rng.random, math.floor
     return lambda: [population[floor(random() * n)] for _ in _repeat(None, count())]
-
-
-def _accumulate(weights: Sequence[float]) -> list[float]:
-    total, out = 0.0, []
-    for w in weights:
-        total += w
-        out.append(total)
-    return out
 
 
 VALUE_BUILDERS.update(
