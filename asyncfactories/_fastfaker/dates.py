@@ -19,7 +19,7 @@ from typing import Any
 
 from faker.providers.date_time import Provider as Dates
 
-from asyncfactories._fastfaker.nodes import VALUE_BUILDERS
+from asyncfactories._fastfaker.nodes import VALUE_BUILDERS, stock
 from asyncfactories._fastfaker.text import accept
 from asyncfactories._state import rng
 
@@ -43,14 +43,8 @@ _HELPERS = (
 )
 
 
-def _impl(cls: type, name: str) -> object:
-    # Classmethods come back bound to each class; compare the functions underneath.
-    attr = getattr(cls, name, None)
-    return getattr(attr, "__func__", attr)
-
-
 def _stock(prov: Any) -> bool:
-    return all(_impl(type(prov), name) is _impl(Dates, name) for name in _HELPERS)
+    return stock(prov, Dates, *_HELPERS)
 
 
 def _ts(value: date) -> int:

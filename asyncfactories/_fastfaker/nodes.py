@@ -36,6 +36,7 @@ __all__ = (
     "element_table",
     "pick_of",
     "seq",
+    "stock",
 )
 
 Draw = Callable[[], str]
@@ -263,6 +264,22 @@ def seq(parts: Sequence[Node]) -> Node:
     if not flat:
         return Const("")
     return flat[0] if len(flat) == 1 else Seq(flat)
+
+
+def _impl(cls: type, name: str) -> object:
+    # Classmethods come back bound to each class; compare the functions underneath.
+    attr = getattr(cls, name, None)
+    return getattr(attr, "__func__", attr)
+
+
+def stock(provider: object, base: type, *names: str) -> bool:
+    """Whether ``provider`` uses ``base``'s own ``names``: the helpers a mirrored method calls.
+
+    A locale or user provider that overrides one of them has logic of its own,
+    so its values stay with Faker.
+    """
+    cls = type(provider)
+    return all(_impl(cls, name) is _impl(base, name) for name in names)
 
 
 def element_table(

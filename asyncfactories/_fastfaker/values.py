@@ -14,7 +14,13 @@ from faker.providers import BaseProvider
 from faker.providers.misc import Provider as Misc
 from faker.providers.python import Provider as Python
 
-from asyncfactories._fastfaker.nodes import VALUE_BUILDERS, draw_list, draw_one, element_table
+from asyncfactories._fastfaker.nodes import (
+    VALUE_BUILDERS,
+    draw_list,
+    draw_one,
+    element_table,
+    stock,
+)
 from asyncfactories._fastfaker.text import accept, weighting
 from asyncfactories._state import rng
 
@@ -35,9 +41,7 @@ def _is_int(value: object) -> bool:
 
 
 def _stock(prov: Any, *names: str) -> bool:
-    # The helpers a provider method calls must be Faker's own for the mirror to hold.
-    cls = type(prov)
-    return all(getattr(cls, name, None) is getattr(BaseProvider, name, None) for name in names)
+    return stock(prov, BaseProvider, *names)
 
 
 def _uuid4(prov: Any, kw: dict[str, object]) -> Value | None:
