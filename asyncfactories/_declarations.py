@@ -198,6 +198,7 @@ def _takes(function: Callable[..., object], count: int) -> bool:
 
 
 def callable_name(fn: object) -> str:
+    """The function's name as the user wrote it, for messages (``<lambda>`` for any lambda)."""
     name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
     return "<lambda>" if name.endswith("<lambda>") else str(name)
 
@@ -228,6 +229,8 @@ def _attribute_reads(fn: Callable[..., object]) -> tuple[str, ...]:
 
 
 class CallableDeclaration(Declaration):
+    """Base of the declarations that wrap a function the user gives (``LazyFunction``...)."""
+
     __slots__ = ("_async", "function")
     #: How many positional arguments the function receives, and an example. Read
     #: from the class itself only: a subclass calling its function differently
