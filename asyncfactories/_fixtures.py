@@ -16,7 +16,7 @@ import re
 import sys
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +29,25 @@ except ImportError:  # pragma: no cover - projects that use only anyio's plugin
 from asyncfactories._declare import MISSING, SubFactory
 from asyncfactories._errors import FactoryArgumentError
 
-__all__ = ("ANYIO_COPIES", "LazyFixture", "async_fixture", "register")
+if TYPE_CHECKING:
+    from asyncfactories._factory import AsyncFactory
+
+__all__ = ("ANYIO_COPIES", "Fixture", "LazyFixture", "async_fixture", "register")
+
+ModelT = TypeVar("ModelT")
+ValueT_co = TypeVar("ValueT_co", covariant=True)
+
+
+class Fixture(Protocol[ValueT_co]):
+    """A fixture ``register()`` defined; a test that names it receives a ``ValueT_co``.
+
+    ``register(AgentFactory)`` returns a ``Fixture[type[AsyncFactory[Agent]]]`` and a
+    ``Fixture[Agent]``. Only the type parameter says what the fixture gives: pytest
+    calls the fixture, a test never does.
+    """
+
+    __name__: str
+
 
 #: Unmarked copies of our async fixtures, for anyio's plugin (see ``pytest_fixture_setup``).
 ANYIO_COPIES: dict[Callable[..., Any], Callable[..., Any]] = {}
@@ -103,7 +121,7 @@ def _define_in_caller(fixtures: dict[str, Any]) -> None:
 
     The one frame read of the plugin: register() -> this function -> the caller.
     """
-    namespace = sys._getframe(2).f_locals
+    namespace = sys._getframe(2).f_locals  # pyright: ignore[reportPrivateUsage]  # CPython's documented frame access, no public equivalent that returns a frame
     namespace.update(fixtures)
 
 
@@ -125,7 +143,9 @@ def _field_fixture(
     return field_fixture
 
 
-def register(factory: type, _name: str | None = None, **defaults: Any) -> tuple[Any, Any]:
+def register(
+    factory: type[AsyncFactory[ModelT]], _name: str | None = None, **defaults: Any
+) -> tuple[Fixture[type[AsyncFactory[ModelT]]], Fixture[ModelT]]:
     """Define the ``<model>_factory``, ``<model>`` and ``<model>__<field>`` fixtures of ``factory``.
 
     As in pytest-factoryboy, call it at module level (a test module or
@@ -152,7 +172,7 @@ def register(factory: type, _name: str | None = None, **defaults: Any) -> tuple[
     fields = [name for name in options.fields if "__" not in name]
     fixtures: dict[str, Any] = {}
 
-    def factory_fixture() -> type:
+    def factory_fixture() -> type[AsyncFactory[ModelT]]:
         return factory
 
     factory_fixture.__doc__ = f"The {factory.__name__} class."
@@ -168,13 +188,13 @@ def register(factory: type, _name: str | None = None, **defaults: Any) -> tuple[
 
     async def instance_fixture(
         request: pytest.FixtureRequest, factories_session: AsyncSession, **values: object
-    ) -> Any:
+    ) -> ModelT:
         overrides = {key: _value(value, request) for key, value in extra.items()}
         for field, argname in zip(fields, argnames, strict=True):
             value = values[argname]
             if value is not MISSING:
                 overrides[field] = value
-        return await factory.create(session=factories_session, **overrides)  # type: ignore[attr-defined]
+        return await factory.create(session=factories_session, **overrides)
 
     instance_fixture.__doc__ = f"A {factory.__name__} object created in factories_session."
     keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD

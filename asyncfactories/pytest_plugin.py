@@ -28,8 +28,8 @@ import importlib
 import os
 import random
 import re
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Generator, Iterator
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import MetaData, event
@@ -38,19 +38,14 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool, StaticPool
 
-try:
-    import pytest_asyncio
-except ImportError:  # pragma: no cover - projects that use only anyio's plugin
-    pytest_asyncio = None  # type: ignore[assignment]  # checked before every use
-
 from asyncfactories._errors import FactoryArgumentError
 from asyncfactories._fixtures import ANYIO_COPIES as _ANYIO_COPIES
-from asyncfactories._fixtures import LazyFixture, register
+from asyncfactories._fixtures import Fixture, LazyFixture, register
 from asyncfactories._fixtures import async_fixture as _async_fixture
 from asyncfactories._state import reset as reset_run
 from asyncfactories._write import use_session
 
-__all__ = ("LazyFixture", "register")
+__all__ = ("Fixture", "LazyFixture", "register")
 
 _DEFAULT_URL = "sqlite+aiosqlite://"
 _SEED_KEY = pytest.StashKey[int]()
@@ -120,7 +115,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Add the seed to a failing test's report, with the flag that reproduces it."""
     report = yield
     if report.failed:
@@ -142,15 +139,19 @@ def derive_test_seed(run_seed: int, nodeid: str) -> int:
 
 @pytest.fixture(autouse=True)
 def _factories_seed(request: pytest.FixtureRequest) -> None:
+    # pytest leaves FixtureRequest.node unannotated; a function-scoped request's is the test.
+    test = cast(pytest.Item, request.node)  # pyright: ignore[reportUnknownMemberType]  # the unannotated property, read once here
     # The one reset point: every test starts the run anew from its own seed.
-    reset_run(derive_test_seed(request.config.stash[_SEED_KEY], request.node.nodeid))
+    reset_run(derive_test_seed(request.config.stash[_SEED_KEY], test.nodeid))
 
 
 # -- async fixtures under pytest-asyncio or anyio --------------------------------
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> Any:
+def pytest_fixture_setup(
+    fixturedef: Any, request: pytest.FixtureRequest
+) -> Generator[None, object, object]:
     """Give anyio the unmarked copy of our async fixtures when it runs the test."""
     plain = _ANYIO_COPIES.get(fixturedef.func)
     if plain is None or "anyio_backend" not in request.fixturenames:

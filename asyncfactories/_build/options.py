@@ -361,7 +361,7 @@ def parse_options(
         )
     exclude = frozenset(_names(name, "exclude", meta, parent.exclude if parent else ()))
     inline_args = _names(name, "inline_args", meta, parent.inline_args if parent else ())
-    rename = dict(meta.get("rename", parent.rename if parent else {}))  # type: ignore[call-overload]
+    rename: dict[str, str] = dict(meta.get("rename", parent.rename if parent else {}))  # type: ignore[call-overload]
     fields: dict[str, object] = dict(parent.fields) if parent else {}
     params: set[str] = set(parent.params) if parent else set()
     traits: dict[str, Trait] = dict(parent.traits) if parent else {}

@@ -13,13 +13,13 @@ from typing import Any
 
 from asyncfactories._declare.declarations import (
     MISSING,
+    CallableDeclaration,
     Iterator,
     LazyAttribute,
     PostDeclaration,
     Row,
     Sequence,
-    _callable_name,
-    _CallableDeclaration,
+    callable_name,
 )
 from asyncfactories._declare.subfactory import SubFactory
 from asyncfactories._errors import FactoryDefinitionError
@@ -39,7 +39,7 @@ __all__ = (
 )
 
 
-class LazyAttributeSequence(_CallableDeclaration):
+class LazyAttributeSequence(CallableDeclaration):
     """The value of ``function(o, n)``: the object being built and its sequence number.
 
     Example:
@@ -48,12 +48,15 @@ class LazyAttributeSequence(_CallableDeclaration):
 
     __slots__ = ()
 
+    def __init__(self, function: Callable[[Any, int], object]) -> None:
+        super().__init__(function)
+
     def evaluate(self, row: Row) -> object:
         """Call the function with the object being built and its number."""
         return self.function(row.stub, row.n)
 
 
-class ContainerAttribute(_CallableDeclaration):
+class ContainerAttribute(CallableDeclaration):
     """The value of ``function(o, containers)``, with the objects built around this one.
 
     ``containers`` are the objects whose SubFactory builds this one, nearest first.
@@ -89,7 +92,7 @@ class ContainerAttribute(_CallableDeclaration):
         return self.function(row.stub, tuple(containers))
 
     def __repr__(self) -> str:
-        return f"ContainerAttribute({_callable_name(self.function)}, strict={self.strict!r})"
+        return f"ContainerAttribute({callable_name(self.function)}, strict={self.strict!r})"
 
 
 class _Force:
@@ -104,7 +107,7 @@ class _Force:
         return f"Transformer.Force({self.forced_value!r})"
 
 
-class Transformer(_CallableDeclaration):
+class Transformer(CallableDeclaration):
     """``transform(value)``, where value is ``default`` or what the call passes.
 
     Unlike other declarations, a value passed for the field goes through
@@ -129,7 +132,7 @@ class Transformer(_CallableDeclaration):
     def depends_on(self) -> tuple[str, ...]:
         """What the default reads, when it is a declaration."""
         default = self.default
-        return default.depends_on() if isinstance(default, _CallableDeclaration) else ()
+        return default.depends_on() if isinstance(default, CallableDeclaration) else ()
 
     def given(self, value: object) -> object:
         """The declaration for a call that passes ``value`` for this field."""
@@ -145,7 +148,7 @@ class Transformer(_CallableDeclaration):
         return self.function(value)
 
     def __repr__(self) -> str:
-        return f"Transformer({self.default!r}, transform={_callable_name(self.function)})"
+        return f"Transformer({self.default!r}, transform={callable_name(self.function)})"
 
 
 class Dict(SubFactory):

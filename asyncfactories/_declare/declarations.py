@@ -18,7 +18,7 @@ import itertools
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Iterator as _Iterator
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, overload
 
 from asyncfactories._errors import (
     DeclarationValueError,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = (
     "MISSING",
     "SKIP",
+    "CallableDeclaration",
     "Declaration",
     "Iterator",
     "LazyAttribute",
@@ -47,11 +48,15 @@ __all__ = (
     "Trait",
     "argument_error",
     "call_repr",
+    "callable_name",
     "is_whole",
     "post_generation",
 )
 
 T = TypeVar("T")
+#: The object a ``post_generation`` hook receives (its first parameter), and what it returns.
+ObjT = TypeVar("ObjT")
+ResultT = TypeVar("ResultT")
 
 
 class _Sentinel(enum.Enum):
@@ -105,6 +110,17 @@ class Declaration:
 
     __slots__ = ()
 
+    if TYPE_CHECKING:
+        # For type checkers only (no descriptor at run time): in a factory's class body a
+        # declaration stands for a field of any type, so a subclass may override it with a
+        # plain value, None or another declaration, as factory_boy allows. Read on the
+        # class, it is the declaration itself.
+        @overload
+        def __get__(self, instance: None, owner: type[object], /) -> Self: ...
+        @overload
+        def __get__(self, instance: object, owner: type[object] | None = None, /) -> Any: ...
+        def __get__(self, instance: object, owner: type[object] | None = None, /) -> Any: ...
+
     @property
     def is_async(self) -> bool:
         """Whether evaluating needs an event loop (an ``async def`` inside)."""
@@ -150,7 +166,7 @@ _INTERNAL = ("asyncfactories._", "asyncfactories.fuzzy")
 
 def _declaring_line() -> tuple[str | None, str | None]:
     """``(class, name)`` when the first caller outside the package is a class body."""
-    frame = sys._getframe(1)
+    frame = sys._getframe(1)  # pyright: ignore[reportPrivateUsage]  # CPython's documented frame access, no public equivalent that returns a frame
     while frame.f_back is not None and str(frame.f_globals.get("__name__", "")).startswith(
         _INTERNAL
     ):
@@ -181,7 +197,8 @@ def _takes(function: Callable[..., object], count: int) -> bool:
     return True
 
 
-def _callable_name(fn: object) -> str:
+def callable_name(fn: object) -> str:
+    """The function's name as the user wrote it, for messages (``<lambda>`` for any lambda)."""
     name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
     return "<lambda>" if name.endswith("<lambda>") else str(name)
 
@@ -211,7 +228,9 @@ def _attribute_reads(fn: Callable[..., object]) -> tuple[str, ...]:
     return tuple(name for name in reads if name != "factory_parent")
 
 
-class _CallableDeclaration(Declaration):
+class CallableDeclaration(Declaration):
+    """Base of the declarations that wrap a function the user gives (``LazyFunction``...)."""
+
     __slots__ = ("_async", "function")
     #: How many positional arguments the function receives, and an example. Read
     #: from the class itself only: a subclass calling its function differently
@@ -231,7 +250,7 @@ class _CallableDeclaration(Declaration):
             takes = "no arguments" if count == 0 else f"{count} positional argument"
             raise argument_error(
                 name,
-                f"{name}({_callable_name(function)}) calls it with {takes}, which it does not take",
+                f"{name}({callable_name(function)}) calls it with {takes}, which it does not take",
                 f"give it a function of that shape, e.g. {name}({example})",
             )
         self.function = function
@@ -243,10 +262,10 @@ class _CallableDeclaration(Declaration):
         return self._async
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({_callable_name(self.function)})"
+        return f"{type(self).__name__}({callable_name(self.function)})"
 
 
-class LazyFunction(_CallableDeclaration):
+class LazyFunction(CallableDeclaration):
     """The value of ``function()``, called anew for every object.
 
     ``function`` may be an ``async def``; it is awaited under ``create()``.
@@ -263,7 +282,7 @@ class LazyFunction(_CallableDeclaration):
         return self.function()
 
 
-class LazyAttribute(_CallableDeclaration):
+class LazyAttribute(CallableDeclaration):
     """The value of ``function(o)``, where ``o`` shows the object's other fields.
 
     Example:
@@ -286,7 +305,7 @@ class LazyAttribute(_CallableDeclaration):
         return self.function(row.stub)
 
 
-class Sequence(_CallableDeclaration):
+class Sequence(CallableDeclaration):
     """The value of ``function(n)``, ``n`` counting objects per factory hierarchy from 0.
 
     Example:
@@ -295,6 +314,9 @@ class Sequence(_CallableDeclaration):
 
     __slots__ = ()
     _arguments = (1, 'lambda n: f"user{n}@example.org"')
+
+    def __init__(self, function: Callable[[int], object]) -> None:
+        super().__init__(function)
 
     def evaluate(self, row: Row) -> object:
         """Call the function with this object's sequence number."""
@@ -314,7 +336,7 @@ class SelfAttribute(Declaration):
     __slots__ = ("default", "depth", "path")
 
     def __init__(self, attribute_name: str, default: object = MISSING) -> None:
-        if not isinstance(attribute_name, str):
+        if not isinstance(attribute_name, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # checked at run time for untyped callers
             raise argument_error(
                 "SelfAttribute",
                 f"{call_repr('SelfAttribute', attribute_name)} needs a dotted name, "
@@ -430,7 +452,7 @@ class Iterator(Declaration):
                 f"Iterator(..., getter={getter!r}) needs a callable getter",
                 "pass a function of one item, e.g. getter=lambda item: item.name",
             )
-        if not isinstance(cycle, bool):
+        if not isinstance(cycle, bool):  # pyright: ignore[reportUnnecessaryIsInstance]  # checked at run time for untyped callers
             raise argument_error(
                 "Iterator",
                 f"Iterator(..., cycle={cycle!r}) needs True or False",
@@ -448,9 +470,10 @@ class Iterator(Declaration):
     def evaluate(self, row: Row) -> object:
         """Return the next item."""
         if self._iterator is None:
-            if iter(self.iterable) is self.iterable:
+            source = iter(self.iterable)
+            if source is self.iterable:
                 # A generator is read once: remember it so that reset() replays it.
-                self.iterable = _Replay(self.iterable)
+                self.iterable = _Replay(source)
             self._iterator = itertools.cycle(self.iterable) if self.cycle else iter(self.iterable)
         try:
             value = next(self._iterator)
@@ -497,7 +520,7 @@ class Maybe(Declaration):
         yes_declaration: object = SKIP,
         no_declaration: object = SKIP,
     ) -> None:
-        if not isinstance(decider, (str, Declaration)):
+        if not isinstance(decider, (str, Declaration)):  # pyright: ignore[reportUnnecessaryIsInstance]  # checked at run time for untyped callers
             raise argument_error(
                 "Maybe",
                 f"{call_repr('Maybe', decider, yes_declaration, no_declaration)} decides on "
@@ -583,6 +606,17 @@ class PostDeclaration:
 
     __slots__ = ()
 
+    if TYPE_CHECKING:
+        # For type checkers only (no descriptor at run time): in a factory's class body a
+        # declaration stands for a field of any type, so a subclass may override it with a
+        # plain value, None or another declaration, as factory_boy allows. Read on the
+        # class, it is the declaration itself.
+        @overload
+        def __get__(self, instance: None, owner: type[object], /) -> Self: ...
+        @overload
+        def __get__(self, instance: object, owner: type[object] | None = None, /) -> Any: ...
+        def __get__(self, instance: object, owner: type[object] | None = None, /) -> Any: ...
+
     #: Related factories run while the batch is built (their rows join the same
     #: INSERTs); hooks run after the rows are in the database.
     runs_after_persist: bool = False
@@ -602,16 +636,24 @@ class PostDeclaration:
         raise NotImplementedError  # pragma: no cover - every subclass overrides it
 
 
-class PostGeneration(PostDeclaration, Generic[T]):
-    """A hook ``function(obj, create, extracted, **kwargs)`` run after the object is made."""
+class PostGeneration(PostDeclaration, Generic[ObjT, ResultT]):
+    """A hook ``function(obj, create, extracted, **kwargs)`` run after the object is made.
+
+    ``PostGeneration[Model, R]``: the hook takes the model object and returns ``R``
+    (a coroutine for an ``async def``).
+    """
 
     __slots__ = ("_async", "function")
     runs_after_persist = True
 
-    def __init__(self, function: Callable[..., T]) -> None:
-        """Wrap ``function(obj, create, extracted, **kwargs)``."""
+    def __init__(self, function: Callable[[ObjT, bool, Any], ResultT]) -> None:
+        """Wrap ``function(obj, create, extracted, **kwargs)`` (a ``staticmethod`` too)."""
+        if isinstance(function, staticmethod):
+            # ``@post_generation @staticmethod def hook(obj: Model, ...)``: the form type
+            # checkers accept in a class body; the function inside is the hook.
+            function = function.__func__
         if not callable(function) or not _takes(function, 3):
-            got = _callable_name(function) if callable(function) else repr(function)
+            got = callable_name(function) if callable(function) else repr(function)
             problem = (
                 "cannot be called as function(obj, create, extracted)"
                 if callable(function)
@@ -622,7 +664,8 @@ class PostGeneration(PostDeclaration, Generic[T]):
                 f"post_generation({got}) {problem}",
                 "decorate a function `def hook(obj, create, extracted, **kwargs): ...`",
             )
-        self.function = function
+        # Called with the ``name__key`` overrides as keyword arguments too.
+        self.function: Callable[..., ResultT] = function
         self._async = inspect.iscoroutinefunction(function)
 
     @property
@@ -637,15 +680,23 @@ class PostGeneration(PostDeclaration, Generic[T]):
         return self.function(obj, create, None if extracted is MISSING else extracted, **kwargs)
 
     def __repr__(self) -> str:
-        return f"post_generation({_callable_name(self.function)})"
+        return f"post_generation({callable_name(self.function)})"
 
 
-def post_generation(function: Callable[..., T]) -> PostGeneration[T]:
+def post_generation(
+    function: Callable[[ObjT, bool, Any], ResultT],
+) -> PostGeneration[ObjT, ResultT]:
     """Decorate ``function(obj, create, extracted, **kwargs)`` to run after the object is made.
 
     Under ``create()`` it runs once the rows are in the database; it may be an
     ``async def``. ``extracted`` is what the caller passed under the hook's
     name (``create(tags=[...])``), ``kwargs`` the ``tags__key=value`` overrides.
+
+    Typed, the hook takes the model: ``def tags(obj: Agent, create: bool, extracted:
+    Any, **kwargs: Any) -> None`` gives a ``PostGeneration[Agent, None]``. In a class
+    body mypy accepts that signature as it is; pyright requires the first parameter of
+    any function in a class body to accept the class itself, so there put
+    ``@staticmethod`` under ``@post_generation`` (both checkers accept that form).
 
     Example:
         >>> @post_generation

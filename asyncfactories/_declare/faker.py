@@ -164,7 +164,8 @@ class Faker(Declaration):
         self._checked = True
 
     def _compile(self) -> Callable[[], object]:
-        method = self._method = getattr(faker_for(self.locale), self.provider)
+        method: Callable[..., object] = getattr(faker_for(self.locale), self.provider)
+        self._method = method
         kwargs = self.kwargs
         if self.fast and not self._lazy_kwargs():
             self._fast_draw = compile_fast(self.provider, self.locale, kwargs)

@@ -32,7 +32,8 @@ def _to_ascii(prov: Any) -> Callable[[str], str] | None:
     """Return ``prov._to_ascii`` as a pure function, if it is character-local."""
     if type(prov)._to_ascii is not Internet._to_ascii:
         return None
-    replacements = tuple(getattr(prov, "replacements", ()))
+    found: tuple[tuple[str, str], ...] = getattr(prov, "replacements", ())
+    replacements = tuple(found)
     if any(len(search) != 1 for search, _ in replacements):
         return None
 
