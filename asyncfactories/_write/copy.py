@@ -50,8 +50,8 @@ async def _send_asyncpg(
 async def _send_psycopg(
     connection: AsyncConnection, driver: Any, table: Table, columns: list[str], records: Records
 ) -> None:
-    # psycopg opens its transaction itself before the first statement (the
-    # dialect never sets autocommit for a load), so the COPY is inside it.
+    # Unless the engine is in autocommit, psycopg itself opens the transaction
+    # before its first statement, this COPY included; SQLAlchemy ends it.
     quote = connection.dialect.identifier_preparer
     statement = (
         f"COPY {quote.format_table(table)} ({', '.join(quote.quote(c) for c in columns)}) "

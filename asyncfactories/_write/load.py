@@ -3,8 +3,8 @@
 Every chunk is built by the same resolver as create_batch (so every invariant
 of a factory holds), written table by table (COPY on PostgreSQL, through
 asyncpg or psycopg 3; executemany elsewhere), committed, and dropped: nothing
-is attached to a session and nothing outlives its chunk. Interrupted, load() says how many
-rows were committed; the chunk that failed leaves nothing.
+is attached to a session and nothing outlives its chunk. Interrupted, load()
+says how many rows were committed; the chunk that failed leaves nothing.
 """
 
 from __future__ import annotations

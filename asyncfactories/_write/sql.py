@@ -122,7 +122,10 @@ def _disconnected(exc: BaseException, message: str) -> bool:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
     lowered = message.lower()
-    return "connection is closed" in lowered or "terminating connection" in lowered
+    return any(
+        sign in lowered
+        for sign in ("connection is closed", "terminating connection", "closed the connection")
+    )
 
 
 def translate(
