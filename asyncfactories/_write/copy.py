@@ -1,16 +1,21 @@
-"""COPY for PostgreSQL loads: a table's rows in one ``copy_records_to_table`` call.
+"""COPY for PostgreSQL loads: a table's rows in one COPY, through asyncpg or psycopg 3.
 
+Everything but the call that sends the rows is shared by the two drivers:
+which groups can be copied, the records, the transaction, error translation.
 Values pass through each column type's own bind processor first (the one
-SQLAlchemy applies to an INSERT), so enums, JSON, UUIDs and numerics reach
-the server exactly as an INSERT would send them. Columns a row does not set
-are left out of the COPY, so server defaults stay with the database.
+SQLAlchemy applies to an INSERT on that driver), so enums, JSON, UUIDs and
+numerics reach the server exactly as an INSERT would send them. Columns a row
+does not set are left out of the COPY, so server defaults stay with the
+database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from asyncfactories._write.graph import Group, fill_children, fill_foreign_keys
@@ -19,23 +24,64 @@ from asyncfactories._write.sql import translate
 
 __all__ = ("copy_group", "copy_supported")
 
-_processors: dict[tuple[int, str, str], Callable[[Any], Any] | None] = {}
+Records = Sequence[tuple[Any, ...]]
+# Sends ``records`` into ``table``'s ``columns`` on the driver's own connection.
+Send = Callable[[AsyncConnection, Any, Table, list[str], Records], Awaitable[None]]
+
+# Per table, per (column, driver): a processor made for asyncpg must never
+# reach psycopg (JSON is text for one, a Json wrapper for the other).
+_processors: weakref.WeakKeyDictionary[
+    Table, dict[tuple[str, str], Callable[[Any], Any] | None]
+] = weakref.WeakKeyDictionary()
+
+
+async def _send_asyncpg(
+    connection: AsyncConnection, driver: Any, table: Table, columns: list[str], records: Records
+) -> None:
+    if not driver.is_in_transaction():
+        # SQLAlchemy opens asyncpg's transaction lazily, at the first
+        # statement; COPY must run inside it, or a failed chunk would stay.
+        await connection.exec_driver_sql("SELECT 1")
+    await driver.copy_records_to_table(
+        table.name, records=records, columns=columns, schema_name=table.schema
+    )
+
+
+async def _send_psycopg(
+    connection: AsyncConnection, driver: Any, table: Table, columns: list[str], records: Records
+) -> None:
+    # Unless the engine is in autocommit, psycopg itself opens the transaction
+    # before its first statement, this COPY included; SQLAlchemy ends it.
+    quote = connection.dialect.identifier_preparer
+    statement = (
+        f"COPY {quote.format_table(table)} ({', '.join(quote.quote(c) for c in columns)}) "
+        "FROM STDIN"
+    )
+    async with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for record in records:
+            await copy.write_row(record)
+
+
+_SENDERS: dict[str, Send] = {"asyncpg": _send_asyncpg, "psycopg": _send_psycopg}
 
 
 def copy_supported(connection: AsyncConnection) -> bool:
-    """Whether this connection's driver can COPY (asyncpg)."""
-    return connection.dialect.driver == "asyncpg"
+    """Whether this connection's driver can COPY (asyncpg, psycopg 3)."""
+    dialect = connection.dialect
+    return dialect.name == "postgresql" and dialect.driver in _SENDERS
 
 
 def _processor(
     connection: AsyncConnection, group: Group, column_key: str
 ) -> Callable[[Any], Any] | None:
     dialect = connection.dialect
-    cache_key = (id(group.plan.table), column_key, dialect.name)
-    if cache_key not in _processors:
-        column_type = group.plan.table.c[column_key].type
-        _processors[cache_key] = column_type.dialect_impl(dialect).bind_processor(dialect)
-    return _processors[cache_key]
+    table = group.plan.table
+    cached = _processors.setdefault(table, {})
+    cache_key = (column_key, dialect.driver)
+    if cache_key not in cached:
+        column_type = table.c[column_key].type
+        cached[cache_key] = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return cached[cache_key]
 
 
 def _sets_more(obj: Any, present: list[tuple[str, str]], columns: list[tuple[str, str]]) -> bool:
@@ -89,19 +135,16 @@ async def copy_group(connection: AsyncConnection, group: Group, caller: str) -> 
     ):
         return False
     raw = await connection.get_raw_connection()
-    driver: Any = raw.driver_connection
-    if not driver.is_in_transaction():
-        # SQLAlchemy opens the driver's transaction lazily, at the first
-        # statement; COPY must run inside it, or a failed chunk would stay.
-        await connection.exec_driver_sql("SELECT 1")
     table = plan.table
     factory = next((o.name for o in group.factories if o is not None), caller)
+    send = _SENDERS[connection.dialect.driver]
     try:
-        await driver.copy_records_to_table(
-            table.name,
-            records=records,
-            columns=[table.c[column].name for _, column in present],
-            schema_name=table.schema,
+        await send(
+            connection,
+            raw.driver_connection,
+            table,
+            [table.c[column].name for _, column in present],
+            records,
         )
     except Exception as exc:
         if not hasattr(exc, "sqlstate"):

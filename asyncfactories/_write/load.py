@@ -1,10 +1,10 @@
 """load(): stream rows in chunks, one transaction each, with flat memory.
 
 Every chunk is built by the same resolver as create_batch (so every invariant
-of a factory holds), written table by table (COPY on PostgreSQL through
-asyncpg, executemany elsewhere), committed, and dropped: nothing is attached to
-a session and nothing outlives its chunk. Interrupted, load() says how many
-rows were committed; the chunk that failed leaves nothing.
+of a factory holds), written table by table (COPY on PostgreSQL, through
+asyncpg or psycopg 3; executemany elsewhere), committed, and dropped: nothing
+is attached to a session and nothing outlives its chunk. Interrupted, load()
+says how many rows were committed; the chunk that failed leaves nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm.attributes import instance_state
 
@@ -84,18 +85,40 @@ async def _chunk_transaction(
             transaction = await connection.begin()
             try:
                 yield connection
-            except BaseException:
-                await transaction.rollback()
+            except BaseException as exc:
+                await _roll_back(transaction.rollback(), connection.invalidate, exc)
                 raise
             await _commit_uninterrupted(transaction.commit(), on_commit)
         return
     assert session is not None
     try:
         yield await session.connection()
-    except BaseException:
-        await session.rollback()
+    except BaseException as exc:
+        await _roll_back(session.rollback(), session.invalidate, exc)
         raise
     await _commit_uninterrupted(session.commit(), on_commit)
+
+
+async def _roll_back(
+    rollback: Coroutine[Any, Any, None],
+    invalidate: Callable[[], Coroutine[Any, Any, None]],
+    exc: BaseException,
+) -> None:
+    """Roll the failed chunk back; if the connection cannot, close it, which rolls back too.
+
+    A connection the server dropped cannot roll back, nor can a psycopg one
+    interrupted (Ctrl-C) while it was starting a COPY ("another command is
+    already in progress"). Either way nothing of the chunk is committed, and
+    the interruption or the error that stopped the chunk is what the caller sees.
+    """
+    try:
+        await rollback
+    except (SQLAlchemyError, OSError) as failed:
+        exc.add_note(
+            f"asyncfactories: the chunk's ROLLBACK failed ({type(failed).__name__}); "
+            "its connection was closed instead, which rolls it back"
+        )
+        await invalidate()
 
 
 async def _commit_uninterrupted(

@@ -34,7 +34,7 @@ _SQLITE_DETAIL = re.compile(r"(UNIQUE|NOT NULL|CHECK) constraint failed: (?P<wha
 
 def max_parameters(connection: AsyncConnection) -> int:
     """How many bound parameters one statement may carry on this driver."""
-    # SQLite >= 3.32 allows 32766; asyncpg 32767. A margin keeps clear of both.
+    # SQLite >= 3.32 allows 32766, asyncpg 32767, psycopg 65535. A margin keeps clear of all.
     return 32_000
 
 
@@ -122,7 +122,10 @@ def _disconnected(exc: BaseException, message: str) -> bool:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
     lowered = message.lower()
-    return "connection is closed" in lowered or "terminating connection" in lowered
+    return any(
+        sign in lowered
+        for sign in ("connection is closed", "terminating connection", "closed the connection")
+    )
 
 
 def translate(
@@ -136,9 +139,9 @@ def translate(
     origin = _origin(exc)
     source = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     message = (str(source).strip().splitlines() or [type(source).__name__])[0]
-    constraint = getattr(origin, "constraint_name", None)
-    column = getattr(origin, "column_name", None)
-    detail = getattr(origin, "detail", None)
+    constraint = _field(origin, "constraint_name", "constraint_name")
+    column = _field(origin, "column_name", "column_name")
+    detail = _field(origin, "detail", "message_detail")
     sqlstate = getattr(origin, "sqlstate", None) or ""
     kind = "other"
     match = _SQLITE_DETAIL.search(message)
@@ -161,8 +164,6 @@ def translate(
         found = re.search(r"Key \(([^)]+)\)", str(detail))
         column = found.group(1).split(",")[0].strip() if found else None
     if kind == "foreign_key" and column is None:
-        constraint = constraint or _diag(origin, "constraint_name")
-        detail = detail or _diag(origin, "message_detail")
         column = _foreign_key_column(table, constraint, detail)
     field = columns.get(column, column) if column else None
     what = {
@@ -195,9 +196,13 @@ def translate(
     )
 
 
-def _diag(origin: object, name: str) -> str | None:
-    """A field of psycopg's ``diag`` (asyncpg has the same ones on the error itself)."""
-    value = getattr(getattr(origin, "diag", None), name, None)
+def _field(origin: object, name: str, diag_name: str) -> str | None:
+    """A field of the server's error report, from asyncpg or psycopg 3.
+
+    asyncpg puts them on the error itself (``constraint_name``, ``detail``);
+    psycopg in its ``diag`` (``constraint_name``, ``message_detail``).
+    """
+    value = getattr(origin, name, None) or getattr(getattr(origin, "diag", None), diag_name, None)
     return str(value) if value else None
 
 

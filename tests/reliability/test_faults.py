@@ -95,9 +95,10 @@ async def test_a_killed_connection_mid_load_reports_the_exact_committed_count(
     engine: AsyncEngine,
 ) -> None:
     """The connection dies in chunk 4 of a load: committed == 300 and exactly 300 rows are there."""
+    url = postgres_url()
+    name_it = {"application_name": "asyncfactories_victim"}  # psycopg takes libpq's keywords
     engine_for_load = create_async_engine(
-        postgres_url(),
-        connect_args={"server_settings": {"application_name": "asyncfactories_victim"}},
+        url, connect_args=name_it if "+psycopg" in url else {"server_settings": name_it}
     )
     calls = iter(range(10**6))
     pids: list[int] = []
