@@ -17,17 +17,18 @@ import ast
 import contextlib
 import inspect
 import io
+import json
 import os
 import re
 import subprocess
 import sys
+import tomllib
 import types
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -43,7 +44,13 @@ DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 
 #: Every block the tests do not run, as (page, reason): few, and each with its reason.
-NOT_RUN: list[tuple[str, str]] = []
+NOT_RUN: list[tuple[str, str]] = [
+    ("getting-started", "installs the package into the current environment"),
+    (
+        "migrating-from-factory-boy",
+        "factory_boy code, the starting point (factory_boy and a synchronous Session)",
+    ),
+]
 
 _SUBPROCESS_ENV_DROPPED = (
     "PYTEST_XDIST_WORKER",
@@ -158,17 +165,18 @@ def _subprocess_env(project: Path, url: str) -> dict[str, str]:
 
 
 def _run_bash(block: Block, project: Path, env: dict[str, str]) -> str:
-    """Run a bash block in the project directory; return its output (stdout, then stderr)."""
+    """Run a bash block in the project directory; return its output, stderr into stdout."""
     result = subprocess.run(
         ["bash", "-e", "-o", "pipefail", "-c", block.source],
         cwd=project,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         timeout=300,
         check=False,
     )
-    output = result.stdout + result.stderr
+    output = result.stdout
     expected = int(block.options.get("exit", "0"))
     if result.returncode != expected:
         pytest.fail(
@@ -233,8 +241,12 @@ async def _run_blocks(
 ) -> None:
     env = _subprocess_env(project, url)
     output: str | None = None
+    checked = True  # whether the last Python or bash block ran, so its output can be checked
     for block in page.blocks:
-        if block.not_run is not None or backend not in block.backends(page.backends):
+        runs = block.not_run is None and backend in block.backends(page.backends)
+        if block.title is None and block.language in ("python", "bash"):
+            checked = runs
+        if not runs or (block.language == "text" and not checked):
             continue
         if block.title is not None:
             _write_file(block, project)
@@ -293,20 +305,153 @@ def test_blocks_not_run_are_few_and_listed() -> None:
 
 
 def test_every_page_is_in_the_nav_or_deliberately_out() -> None:
-    """mkdocs.yml's nav lists every page but those kept out of it on purpose."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-
-    def listed(entries: object) -> Iterator[str]:
-        if isinstance(entries, str):
-            yield entries
-        elif isinstance(entries, list):
-            for entry in entries:
-                yield from listed(entry)
-        elif isinstance(entries, dict):
-            for value in entries.values():
-                yield from listed(value)
-
-    in_nav = {entry for entry in listed(config["nav"]) if entry.endswith(".md")}
-    kept_out = {pattern.strip("/") for pattern in config.get("not_in_nav", "").split()}
+    """mkdocs.yml's nav lists every page but those kept out of it (not_in_nav) on purpose."""
+    config = (ROOT / "mkdocs.yml").read_text()
+    nav = config.split("\nnav:\n", 1)[1].split("\n\n", 1)[0]
+    in_nav = set(re.findall(r"^\s*- (?:[^:\n]+: )?(\S+\.md)$", nav, re.M))
+    kept_out = config.split("\nnot_in_nav: |\n", 1)[1].split("\n\n", 1)[0].split()
     pages = {page.relative_to(DOCS).as_posix() for page in PAGES}
-    assert pages - kept_out == in_nav
+    assert pages - {pattern.strip("/") for pattern in kept_out} == in_nav
+
+
+def test_the_install_extras_are_the_ones_pyproject_declares() -> None:
+    """Getting started's table of extras names each extra's packages as pyproject.toml does."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    table = re.findall(
+        r"^\| `(\w+)` \| ([^|]+) \|", (DOCS / "getting-started.md").read_text(), re.M
+    )
+    documented = {name: [p.strip() for p in packages.split(",")] for name, packages in table}
+    declared = {
+        name: [re.split(r"[\[<>=]", requirement)[0] for requirement in requirements]
+        for name, requirements in extras.items()
+    }
+    assert documented == declared
+
+
+# -- what the pages say, checked against the code ---------------------------------------
+
+
+def _section(page: str, heading: str) -> str:
+    """The text of ``page`` under ``heading`` (a ``## `` line), up to the next heading."""
+    text = (DOCS / page).read_text()
+    return text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _python_blocks(page: str) -> str:
+    return "\n".join(b.source for b in read_page(DOCS / page).blocks if b.language == "python")
+
+
+def test_the_fast_path_providers_listed_are_the_ones_compiled() -> None:
+    """The fast generation page lists exactly the en_US providers with a compiled form."""
+    from asyncfactories._fastfaker import compile_fast
+    from asyncfactories._random import faker_for
+
+    generator = faker_for("en_US")
+    compiled = {
+        name
+        for name in dir(generator)
+        if not name.startswith("_")
+        and callable(getattr(generator, name, None))
+        and compile_fast(name, "en_US", {}) is not None
+    }
+    listed = _section("guide/fast-generation.md", "## Providers on the fast path")
+    paragraph = listed.split("\n\n")[1]
+    assert set(re.findall(r"`(\w+)`", paragraph)) == compiled
+
+
+def test_the_fast_path_timings_are_the_stored_results() -> None:
+    """The timings table quotes benchmarks/results/faker_fastpath.json as it is."""
+    results = json.loads((ROOT / "benchmarks/results/faker_fastpath.json").read_text())
+    stored = {
+        r["label"]: (
+            f"{r['faker_us']['median']:.1f}",
+            f"{r['fast_us']['median']:.2f}",
+            f"{r['speedup']['median']:.0f}",
+        )
+        for r in results["results"]
+    }
+    table = _section("guide/fast-generation.md", "## What it saves")
+    rows = re.findall(r"^\| `([^`]+)` \| ([\d.]+) \| ([\d.]+) \| (\d+) \|$", table, re.M)
+    assert rows
+    for label, *numbers in rows:
+        assert stored[label] == tuple(numbers), label
+    assert results["library"]["commit"].startswith(re.search(r"commit\s+`(\w+)`", table)[1])  # type: ignore[index]
+
+
+def test_every_meta_option_is_documented() -> None:
+    """The Meta options table has a row for every key the code accepts, aliases named."""
+    from asyncfactories._options import _ALIASES, META_KEYS
+
+    table = _section("guide/factories.md", "## Meta options")
+    rows = set(re.findall(r"^\| `(\w+)` \|", table, re.M))
+    assert rows == set(META_KEYS)
+    for alias in _ALIASES:
+        assert f"`{alias}`" in table, alias
+
+
+def test_every_public_declaration_has_an_example() -> None:
+    """Each public declaration and fuzzy class is used in a Python block of the declarations page."""
+    declarations = [
+        "Faker",
+        "LazyFunction",
+        "LazyAttribute",
+        "Sequence",
+        "SelfAttribute",
+        "Iterator",
+        "Maybe",
+        "SKIP",
+        "Trait",
+        "SubFactory",
+        "RelatedFactory",
+        "RelatedFactoryList",
+        "post_generation",
+        "PostGenerationMethodCall",
+        "Dict",
+        "List",
+        "LazyAttributeSequence",
+        "ContainerAttribute",
+        "Transformer",
+        "lazy_attribute",
+        "sequence",
+        "lazy_attribute_sequence",
+        "iterator",
+        "container_attribute",
+    ]
+    code = _python_blocks("guide/declarations.md")
+    fuzzy = [n for n in asyncfactories.fuzzy.__all__ if n != "BaseFuzzyAttribute"]
+    missing = [
+        name
+        for name in [*declarations, *fuzzy, "BaseFuzzyAttribute"]
+        if not re.search(rf"\b{name}\(|@{name}\b|\b{name}\b(?!\()", code)
+    ]
+    assert set(declarations) <= set(asyncfactories.__all__)
+    assert missing == []
+
+
+def test_the_api_reference_covers_the_public_names() -> None:
+    """The reference pages render every name of asyncfactories.__all__, fuzzy and the plugin."""
+    reference = (DOCS / "reference/asyncfactories.md").read_text()
+    rendered = set(re.findall(r"^::: asyncfactories\.(\w+)$", reference, re.M))
+    assert rendered == set(asyncfactories.__all__) - {"fuzzy", "__version__"}
+    assert "`asyncfactories.__version__`" in reference
+    fuzzy = (DOCS / "reference/fuzzy.md").read_text()
+    assert set(re.findall(r"^        - (\w+)$", fuzzy, re.M)) == set(asyncfactories.fuzzy.__all__)
+    plugin = (DOCS / "reference/pytest-plugin.md").read_text()
+    from asyncfactories import pytest_plugin
+
+    assert set(re.findall(r"^        - (\w+)$", plugin, re.M)) == set(pytest_plugin.__all__)
+
+
+def test_the_migration_guide_rename_table_names_exist() -> None:
+    """Every asyncfactories name in the migration guide's rename table is importable."""
+    from asyncfactories import pytest_plugin
+
+    table = _section("migrating-from-factory-boy.md", "## The rename table")
+    for name in re.findall(r"`factory\.([A-Za-z_]+)", table):
+        if name in {"alchemy", "django", "mogo", "mongoengine"}:
+            continue
+        assert hasattr(asyncfactories, name), name
+    assert hasattr(pytest_plugin, "register")
+    assert hasattr(pytest_plugin, "LazyFixture")
