@@ -45,6 +45,7 @@ PAGES = sorted(DOCS.rglob("*.md"))
 
 #: Every block the tests do not run, as (page, reason): few, and each with its reason.
 NOT_RUN: list[tuple[str, str]] = [
+    ("benchmarks", "installs the bench extra and takes minutes"),
     ("getting-started", "installs the package into the current environment"),
     (
         "migrating-from-factory-boy",
@@ -125,6 +126,7 @@ async def _run_python(block: Block, namespace: dict[str, object]) -> str:
         str(block.path),
         "exec",
         flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+        dont_inherit=True,  # not this module's `from __future__ import annotations`
     )
     printed = io.StringIO()
     expected = block.options.get("raises")
