@@ -79,6 +79,14 @@ class Page:
 
 
 def _options(body: str) -> dict[str, str]:
+    """``"backends=postgresql output"`` -> ``{"backends": "postgresql", "output": ""}``.
+
+    Args:
+        body: the directive's text after its colon.
+
+    Returns:
+        Each word's key and value; a word without ``=`` is a flag with the value ``""``.
+    """
     options: dict[str, str] = {}
     for word in body.split():
         key, _, value = word.partition("=")
@@ -87,6 +95,15 @@ def _options(body: str) -> dict[str, str]:
 
 
 def _dedent(lines: list[str], indent: str) -> str:
+    """The lines of a block indented like its fence (in a list or an admonition), dedented.
+
+    Args:
+        lines: the block's lines, newlines kept.
+        indent: the fence's indentation.
+
+    Returns:
+        The code as it would be in a file.
+    """
     width = len(indent)
     return "".join(line[width:] if line.startswith(indent) else line.lstrip() for line in lines)
 

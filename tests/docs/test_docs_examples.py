@@ -65,10 +65,23 @@ _SUBPROCESS_ENV_DROPPED = (
 
 
 def _name(page: Path) -> str:
+    """The page's name in test ids and in NOT_RUN: ``guide/sessions`` for docs/guide/sessions.md.
+
+    Args:
+        page: a Markdown file under docs/.
+
+    Returns:
+        Its path relative to docs/, without the suffix.
+    """
     return page.relative_to(DOCS).with_suffix("").as_posix()
 
 
 def _cases() -> Iterator[object]:
+    """One test case per page and backend the page runs on, with a readable id.
+
+    Yields:
+        ``pytest.param(page, backend)`` with the id ``guide/sessions-postgresql``.
+    """
     for page in PAGES:
         for backend in read_page(page).backends:
             yield pytest.param(page, backend, id=f"{_name(page)}-{backend}")
@@ -120,6 +133,13 @@ async def _run_python(block: Block, namespace: dict[str, object]) -> str:
     so a traceback points at the page. With ``raises=Name`` the block must
     raise an exception of that class (or a subclass), shown as Python shows
     the last line of a traceback.
+
+    Args:
+        block: a ``python`` block without a title.
+        namespace: the page module's namespace, shared by the page's blocks.
+
+    Returns:
+        What the block printed, then its exception's line when ``raises=`` expects one.
     """
     code = compile(
         "\n" * (block.line - 1) + block.source,
@@ -145,7 +165,19 @@ async def _run_python(block: Block, namespace: dict[str, object]) -> str:
 
 
 def _subprocess_env(project: Path, url: str) -> dict[str, str]:
-    """The environment of a page's shell commands: this checkout, and the page's database."""
+    """The environment of a page's shell commands: this checkout, and the page's database.
+
+    ``python`` is this interpreter, the project directory and this checkout come
+    first on ``PYTHONPATH``, ``$DATABASE_URL`` is the page's database, and this
+    run's pytest-xdist and plugin variables are left out.
+
+    Args:
+        project: the page's project directory.
+        url: the page's database URL.
+
+    Returns:
+        The variables for ``subprocess.run``.
+    """
     env = {k: v for k, v in os.environ.items() if k not in _SUBPROCESS_ENV_DROPPED}
     bin_dir = project.parent / f"{project.name}-bin"
     bin_dir.mkdir(exist_ok=True)
@@ -167,7 +199,16 @@ def _subprocess_env(project: Path, url: str) -> dict[str, str]:
 
 
 def _run_bash(block: Block, project: Path, env: dict[str, str]) -> str:
-    """Run a bash block in the project directory; return its output, stderr into stdout."""
+    """Run a bash block in the project directory, with ``bash -e -o pipefail``.
+
+    Args:
+        block: a ``bash`` block; ``exit=N`` says the exit code it must end with (0).
+        project: the page's project directory, the working directory.
+        env: the environment from :func:`_subprocess_env`.
+
+    Returns:
+        Its output, stderr merged into stdout as a terminal shows them.
+    """
     result = subprocess.run(
         ["bash", "-e", "-o", "pipefail", "-c", block.source],
         cwd=project,
@@ -188,6 +229,12 @@ def _run_bash(block: Block, project: Path, env: dict[str, str]) -> str:
 
 
 def _write_file(block: Block, project: Path) -> None:
+    """Write a titled block as the file its title names, inside the project directory.
+
+    Args:
+        block: a block with a ``title``.
+        project: the page's project directory.
+    """
     assert block.title is not None
     target = project / block.title
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -200,6 +247,13 @@ def _page_module(name: str, project: Path) -> Iterator[types.ModuleType]:
 
     The page's own modules (its titled files) are forgotten afterwards, so the
     next page's ``models.py`` is not this one's.
+
+    Args:
+        name: the module's name.
+        project: the page's project directory, whose modules are forgotten at the end.
+
+    Yields:
+        The module, registered in ``sys.modules``.
     """
     module = types.ModuleType(name)
     sys.modules[name] = module
@@ -241,6 +295,15 @@ async def run_page(page: Page, backend: str, project: Path) -> None:
 async def _run_blocks(
     page: Page, backend: str, project: Path, url: str, namespace: dict[str, object]
 ) -> None:
+    """Run the page's blocks for ``backend`` in order; check each output block.
+
+    Args:
+        page: the parsed page.
+        backend: ``sqlite`` or ``postgresql``.
+        project: the page's project directory.
+        url: the page's database URL (``$DATABASE_URL`` of its shell blocks).
+        namespace: the page module's namespace, where Python blocks run.
+    """
     env = _subprocess_env(project, url)
     output: str | None = None
     checked = True  # whether the last Python or bash block ran, so its output can be checked
@@ -304,6 +367,7 @@ def test_blocks_not_run_are_few_and_listed() -> None:
         if block.not_run is not None
     ]
     assert found == NOT_RUN
+    assert len(NOT_RUN) <= 5, "not-run blocks are meant to be rare: make the block runnable"
 
 
 def test_every_page_is_in_the_nav_or_deliberately_out() -> None:
@@ -336,12 +400,28 @@ def test_the_install_extras_are_the_ones_pyproject_declares() -> None:
 
 
 def _section(page: str, heading: str) -> str:
-    """The text of ``page`` under ``heading`` (a ``## `` line), up to the next heading."""
+    """The text of a page under one of its second-level headings.
+
+    Args:
+        page: the page's path under docs/.
+        heading: the heading line, ``## Meta options``.
+
+    Returns:
+        The text after that line, up to the next ``## `` heading.
+    """
     text = (DOCS / page).read_text()
     return text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
 
 
 def _python_blocks(page: str) -> str:
+    """The Python code of a page, all blocks joined.
+
+    Args:
+        page: the page's path under docs/.
+
+    Returns:
+        The source of its ``python`` blocks, titled or not.
+    """
     return "\n".join(b.source for b in read_page(DOCS / page).blocks if b.language == "python")
 
 
