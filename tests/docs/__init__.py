@@ -1,0 +1,1 @@
+"""The documentation site's examples, run as tests."""
