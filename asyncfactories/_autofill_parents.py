@@ -92,10 +92,13 @@ class AutoParent(PostDeclaration):
                 column=self.columns[0].name,
             )
         factory = factory_for(link.model) or self._auto_factory(link.model)
-        made = row.relate(factory, [{}])
-        if create:
-            return self._attach(obj, link, made, chain)  # type: ignore[arg-type]
-        parent = made[0]  # type: ignore[index]
+        if create:  # the parent is made when the coroutine is awaited, in _attach
+            return self._attach(obj, link, row.relate(factory, [{}]), chain)  # type: ignore[arg-type]
+        token = _chain.set((*chain, link.table))
+        try:
+            parent = row.relate(factory, [{}])[0]  # type: ignore[index]
+        finally:
+            _chain.reset(token)
         setattr(obj, link.key, parent)
         return parent
 
