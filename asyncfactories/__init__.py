@@ -38,6 +38,7 @@ from asyncfactories._declarations import (
 )
 from asyncfactories._errors import (
     AsyncDeclarationError,
+    AutofillError,
     CyclicDeclarationError,
     DeclarationValueError,
     FactoryArgumentError,
@@ -75,6 +76,7 @@ from asyncfactories._helpers import (
     stub_batch,
     use_strategy,
 )
+from asyncfactories._lint import LintReport, LintResult, lint
 from asyncfactories._random import seed
 from asyncfactories._session import use_session
 from asyncfactories._subfactory import RelatedFactory, RelatedFactoryList, SubFactory
@@ -88,6 +90,7 @@ __all__ = (
     "STUB_STRATEGY",
     "AsyncDeclarationError",
     "AsyncFactory",
+    "AutofillError",
     "ContainerAttribute",
     "CyclicDeclarationError",
     "DeclarationValueError",
@@ -102,6 +105,8 @@ __all__ = (
     "LazyAttribute",
     "LazyAttributeSequence",
     "LazyFunction",
+    "LintReport",
+    "LintResult",
     "List",
     "ListFactory",
     "LoadInterruptedError",
@@ -135,6 +140,7 @@ __all__ = (
     "iterator",
     "lazy_attribute",
     "lazy_attribute_sequence",
+    "lint",
     "make_factory",
     "post_generation",
     "random",
