@@ -45,6 +45,7 @@ from asyncfactories._autofill_types import Kind, kind_for, label_of
 from asyncfactories._counter import Hierarchy
 from asyncfactories._declarations import Declaration, PostDeclaration, Row
 from asyncfactories._errors import AutofillError, FactoryDefinitionError
+from asyncfactories._subfactory import SubFactory
 
 __all__ = (
     "AutoParent",
@@ -216,6 +217,20 @@ def _wanted(column: Column[Any], every: bool) -> bool:
     return not column.nullable and column.server_default is None
 
 
+def _target(constraint: ForeignKeyConstraint) -> str:
+    """The referred table's full name, as the key spells it (the table may not exist yet)."""
+    return constraint.elements[0].target_fullname.rpartition(".")[0]
+
+
+def _made_table(value: object) -> str | None:
+    """The full name of the table a plain ``SubFactory(FactoryClass)`` makes a row of."""
+    if type(value) is not SubFactory or not isinstance(value.factory.target, type):
+        return None
+    options = value.factory.target.__dict__.get("_options")
+    mapper = getattr(options, "mapper", None)
+    return str(mapper.local_table.fullname) if mapper is not None else None
+
+
 class _Plan:
     """What autofill adds to one factory."""
 
@@ -281,14 +296,21 @@ class _Plan:
             else:
                 self.fields[key] = Autofill(column.name, kind)
 
-    def parents(self) -> None:
+    def parents(self, values: Mapping[str, object]) -> None:
         mapper = self.mapper
         skip = self.skipped()
-        for table in mapper.tables:
-            if not isinstance(table, Table):
+        constraints = [
+            c for t in mapper.tables if isinstance(t, Table) for c in t.foreign_key_constraints
+        ]
+        targets = [_target(c) for c in constraints]
+        # Tables a declared SubFactory makes rows of (known now only for a class target).
+        declared = {_made_table(v) for v in values.values()} - {None}
+        for constraint, target in zip(constraints, targets, strict=True):
+            if target in declared and targets.count(target) == 1:
+                # The one key to that table, and a declared SubFactory makes its parent:
+                # no check per row needed (one to the same table twice is checked per row).
                 continue
-            for constraint in table.foreign_key_constraints:
-                self._parent(constraint, skip)
+            self._parent(constraint, skip)
 
     def _parent(self, constraint: ForeignKeyConstraint, skip: set[Column[Any]]) -> None:
         columns = tuple(constraint.columns)
@@ -300,8 +322,7 @@ class _Plan:
             return
         if not any(_wanted(c, self.every) for c in columns):
             return
-        target = constraint.elements[0].target_fullname.rpartition(".")[0]
-        parent = AutoParent(self.name, self.mapper, columns, target)
+        parent = AutoParent(self.name, self.mapper, columns, _target(constraint))
         self.post[f"<autofill {'+'.join(keys)}>"] = parent
 
     def _cannot(self, key: str, column: Column[Any]) -> AutofillError:
@@ -331,6 +352,7 @@ def autofill_declarations(
     fields: Mapping[str, object],
     post: Mapping[str, PostDeclaration],
     rename: Mapping[str, str],
+    params: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[dict[str, object], dict[str, PostDeclaration]]:
     """The factory's fields and post declarations with autofill's added (or removed).
 
@@ -347,5 +369,5 @@ def autofill_declarations(
     plan = _Plan(cls.__name__, mapper, declared, every=setting == "all")
     plan.made_by_autofill = bool(cls.__dict__.get(MADE_BY_AUTOFILL))
     plan.columns()
-    plan.parents()
+    plan.parents({k: v for k, v in own_fields.items() if k not in params})
     return {**plan.fields, **own_fields}, {**plan.post, **own_post}

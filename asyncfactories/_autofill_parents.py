@@ -52,7 +52,7 @@ class AutoParent(PostDeclaration):
     can be configured.
     """
 
-    __slots__ = ("_auto", "_link", "columns", "keys", "mapper", "owner", "target")
+    __slots__ = ("_auto", "_given", "_link", "columns", "keys", "mapper", "owner", "target")
 
     def __init__(
         self, owner: str, mapper: Mapper[Any], columns: tuple[Column[Any], ...], target: str
@@ -61,6 +61,7 @@ class AutoParent(PostDeclaration):
         self.mapper = mapper
         self.columns = columns
         self.keys = tuple(mapper.get_property_by_column(c).key for c in columns)
+        self._given = frozenset(self.keys)
         #: The referred table's name, as the foreign key spells it.
         self.target = target
         self._link: _Link | None = None
@@ -70,12 +71,17 @@ class AutoParent(PostDeclaration):
         self, row: Row, obj: object, create: bool, extracted: object, kwargs: dict[str, object]
     ) -> object:
         """Give ``obj`` a parent unless its relationship or key was set."""
+        # The common case first, and cheaply: a declared relationship set the parent.
+        try:
+            values = obj.__dict__
+        except AttributeError:
+            return None
+        link = self._link
+        if (link is not None and link.key in values) or not self._given.isdisjoint(values):
+            return None
         if extracted is not MISSING:
             return extracted
-        values = getattr(obj, "__dict__", None)
-        if values is None or any(key in values for key in self.keys):
-            return None
-        link = self._link or self._resolve()
+        link = link or self._resolve()
         if link.key in values:
             return None
         chain = _chain.get()

@@ -434,7 +434,7 @@ def parse_options(
         model_fields = None  # the factory's own _build decides what it accepts (ListFactory)
     _check_param_clash(name, cls, params_cls, model_fields)
     # Autofill (issue 17): declarations for the required columns the body leaves out.
-    fields, post = autofill_declarations(cls, mapper, fields, post, rename)
+    fields, post = autofill_declarations(cls, mapper, fields, post, rename, params)
     options = FactoryOptions(
         name=name,
         model=model,

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from asyncfactories import AsyncFactory, AutofillError
+from asyncfactories import AsyncFactory, AutofillError, Sequence, SubFactory
 from asyncfactories._autofill import factory_for
 from tests.conftest import make_engine
 from tests.test_autofill.models import Author, Book, Loose, Node, Publisher, Review
@@ -196,3 +196,38 @@ async def test_a_factory_defined_before_its_parent_model_still_gets_parents(back
     finally:
         del globals()["Tree"]
         await engine.dispose()
+
+
+def test_a_declared_subfactory_of_the_only_key_to_its_table_needs_no_check_per_row() -> None:
+    """A SubFactory making the parent's table: no AutoParent; two keys to one table: one each."""
+
+    class AuthorFactory(AsyncFactory[Author]):
+        email = Sequence(lambda n: f"author{n}@example.org")
+
+    class WithPublisherFactory(AsyncFactory[Book]):
+        publisher = SubFactory(PublisherFactory)
+
+    class WithAuthorFactory(AsyncFactory[Book]):
+        author = SubFactory(AuthorFactory)
+
+    assert [p.keys for p in WithPublisherFactory._options.post.values()] == [("author_id",)]
+    assert sorted(p.keys for p in WithAuthorFactory._options.post.values()) == [
+        ("author_id",),
+        ("publisher_id",),
+    ]
+    book = WithAuthorFactory.build()
+    assert book.author.email.endswith("@example.org")
+    assert book.editor is None
+    del AuthorFactory, WithAuthorFactory, WithPublisherFactory, book
+    gc.collect()  # the registry holds it weakly: other tests see no Author factory
+    assert factory_for(Author) is None
+
+
+def test_a_subfactory_held_in_params_does_not_count_as_the_parent() -> None:
+    """A Params SubFactory never reaches the model: the key still gets its parent."""
+
+    class HelperFactory(AsyncFactory[Book]):
+        class Params:
+            helper = SubFactory(PublisherFactory)
+
+    assert HelperFactory.build().publisher.country == "NL"
