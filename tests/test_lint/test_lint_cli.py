@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from asyncfactories._cli import main
 from tests.test_cli import cli
 
 
@@ -34,17 +37,32 @@ def test_lint_prints_the_table_exits_1_on_a_failure_and_leaves_the_database_empt
         assert connection.execute("SELECT name FROM sqlite_master").fetchall() == []
 
 
-def test_lint_of_the_sample_domain_passes_with_exit_code_0() -> None:
+def test_lint_of_the_sample_domain_passes_with_exit_code_0(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """Every factory and trait of the sample domain lints on the default in-memory database."""
-    done = cli("lint", "asyncfactories.examples.agents.factories", "--create-tables")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1] == "13 factories, 25 checks: 25 ok, 0 failed"
+    assert main(["lint", "asyncfactories.examples.agents.factories", "--create-tables"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "13 factories, 25 checks: 25 ok, 0 failed"
 
 
-def test_lint_of_a_module_that_does_not_import_is_one_line_and_exit_2() -> None:
+def test_lint_of_a_module_that_does_not_import_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """A wrong module name: one line on stderr, no traceback, exit code 2."""
-    done = cli("lint", "no_such_module_here", "--url", "sqlite+aiosqlite://")
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert done.stderr.startswith("asyncfactories: error: cannot import 'no_such_module_here'")
-    assert len(done.stderr.splitlines()) == 1
+    assert main(["lint", "no_such_module_here", "--url", "sqlite+aiosqlite://"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("asyncfactories: error: cannot import 'no_such_module_here'")
+    assert len(err.splitlines()) == 1
+
+
+def test_lint_on_an_unreachable_database_is_one_line_with_the_password_masked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A server that is not there: exit code 1, one line, the URL's password hidden."""
+    url = "postgresql+asyncpg://app:s3cret@127.0.0.1:1/nowhere"
+    assert main(["lint", "tests.test_lint.lintfactories", "--url", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("asyncfactories: error: cannot lint on postgresql+asyncpg://app:***@")
+    assert "s3cret" not in err
+    assert len(err.splitlines()) == 1
