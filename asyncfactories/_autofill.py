@@ -17,7 +17,9 @@ every model is imported) and adds ordinary declarations, so ``attributes()``,
   nothing set the relationship or the key, the relationship gets a real parent
   from the model's factory (:func:`factory_for`: the last one defined, not
   abstract, that is not a subclass of another one of that model), else from
-  a factory autofill makes for that model.
+  a factory autofill makes for that model. None is added for a key where a
+  declared ``SubFactory(SomeFactory)`` makes rows of the table it refers to and
+  no other key refers to that table: the key is set, so no row pays for a check.
 
 ``Meta.autofill = "all"`` also fills nullable and server-filled columns;
 ``Meta.autofill = False`` turns autofill off. The settings inherit.
