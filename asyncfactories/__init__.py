@@ -40,6 +40,7 @@ from asyncfactories._declare import (
 )
 from asyncfactories._errors import (
     AsyncDeclarationError,
+    AutofillError,
     CyclicDeclarationError,
     DeclarationValueError,
     FactoryArgumentError,
@@ -75,6 +76,7 @@ from asyncfactories._helpers import (
     stub_batch,
     use_strategy,
 )
+from asyncfactories._lint import LintReport, LintResult, lint
 from asyncfactories._state import fast_path_enabled, seed, set_fast_path
 from asyncfactories._write import use_session
 
@@ -87,6 +89,7 @@ __all__ = (
     "STUB_STRATEGY",
     "AsyncDeclarationError",
     "AsyncFactory",
+    "AutofillError",
     "ContainerAttribute",
     "CyclicDeclarationError",
     "DeclarationValueError",
@@ -101,6 +104,8 @@ __all__ = (
     "LazyAttribute",
     "LazyAttributeSequence",
     "LazyFunction",
+    "LintReport",
+    "LintResult",
     "List",
     "ListFactory",
     "LoadInterruptedError",
@@ -134,6 +139,7 @@ __all__ = (
     "iterator",
     "lazy_attribute",
     "lazy_attribute_sequence",
+    "lint",
     "make_factory",
     "post_generation",
     "random",

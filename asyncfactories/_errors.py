@@ -11,6 +11,7 @@ Each class also subclasses the builtin it refines, so code that already catches
     Exception
     └── FactoryError
         ├── FactoryDefinitionError (TypeError)       bad Meta / Params / declaration
+        │   ├── AutofillError                         a required column autofill cannot fill
         │   ├── CyclicDeclarationError                a -> b -> a
         │   ├── DeclarationValueError (ValueError)    reversed bounds, no choices, size < 0
         │   └── UnknownDeclaredFieldError             a declared name the model lacks
@@ -36,6 +37,7 @@ from collections.abc import Iterable
 
 __all__ = (
     "AsyncDeclarationError",
+    "AutofillError",
     "CyclicDeclarationError",
     "DeclarationValueError",
     "FactoryArgumentError",
@@ -110,6 +112,27 @@ class FactoryDefinitionError(FactoryError, TypeError):
 
     Raised when the class statement runs, not when the factory is first used.
     """
+
+
+class AutofillError(FactoryDefinitionError):
+    """Autofill cannot fill a column the database requires; the message says how to declare it.
+
+    Raised when the class is defined for a column type autofill cannot generate,
+    and on first use for a required foreign key with no relationship to give a
+    parent through, for required parents that form a cycle, and for unique
+    values that ran out.
+
+    Attributes:
+        table: the column's table.
+        column: the column's name in that table.
+    """
+
+    def __init__(
+        self, factory: str, field: str | None, problem: str, fix: str, *, table: str, column: str
+    ) -> None:
+        self.table = table
+        self.column = column
+        super().__init__(factory, field, problem, fix)
 
 
 class CyclicDeclarationError(FactoryDefinitionError):

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from asyncfactories._autofill import remember_factory
 from asyncfactories._build import (
     STRATEGIES,
     Builder,
@@ -66,6 +67,7 @@ class AsyncFactory(Generic[ModelT]):
         if not options.abstract:
             check_definition(options)
         cls._options = options
+        remember_factory(cls, AsyncFactory)  # autofill (issue 17): parents by model
 
     def __new__(  # type: ignore[misc]  # calling the class is factory_boy's create(), awaited
         cls, *args: Any, **kwargs: Any

@@ -8,6 +8,9 @@ just ``await AgentFactory.create()``::
         agent = await AgentFactory.create()
         assert agent.id is not None
 
+``--factories-lint myapp.factories`` adds one test per factory of the module:
+its build, create and create_batch(3), with each trait, rolled back.
+
 Fixtures:
     factories_engine: the run's AsyncEngine, tables created once.
     factories_session: an AsyncSession inside an outer transaction that is
@@ -42,6 +45,7 @@ from asyncfactories._errors import FactoryArgumentError
 from asyncfactories._fixtures import ANYIO_COPIES as _ANYIO_COPIES
 from asyncfactories._fixtures import Fixture, LazyFixture, register
 from asyncfactories._fixtures import async_fixture as _async_fixture
+from asyncfactories._lint_pytest import add_lint_items, add_lint_option
 from asyncfactories._state import reset as reset_run
 from asyncfactories._write import use_session
 
@@ -76,6 +80,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
     )
     parser.addini("factories_seed", "seed for every factory's random values", default=None)
+    add_lint_option(group)  # issue 17: --factories-lint MODULE
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -143,6 +148,19 @@ def _factories_seed(request: pytest.FixtureRequest) -> None:
     test = cast(pytest.Item, request.node)  # pyright: ignore[reportUnknownMemberType]  # the unannotated property, read once here
     # The one reset point: every test starts the run anew from its own seed.
     reset_run(derive_test_seed(request.config.stash[_SEED_KEY], test.nodeid))
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k / -m deselect, so they apply to lint tests too
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Add a lint test per factory of the ``--factories-lint`` modules (issue 17)."""
+    add_lint_items(
+        session,
+        items,
+        make_engine=lambda: _engine_for(_parsed_url(_url(config))),
+        seed_for=lambda nodeid: derive_test_seed(config.stash[_SEED_KEY], nodeid),
+    )
 
 
 # -- async fixtures under pytest-asyncio or anyio --------------------------------

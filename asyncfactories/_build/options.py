@@ -20,6 +20,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapper, Session, configure_mappers, scoped_session
 
 from asyncfactories._state import Hierarchy
+from asyncfactories._autofill import autofill_declarations
 from asyncfactories._declare import (
     SKIP,
     Declaration,
@@ -55,6 +56,7 @@ META_KEYS = (
     "exclude",
     "rename",
     "inline_args",
+    "autofill",  # issue 17: True (default), False or "all"; checked by _autofill
 )
 #: factory_boy's strategies, the values of ``Meta.strategy``.
 STRATEGIES = ("build", "create", "stub")
@@ -431,6 +433,8 @@ def parse_options(
     if hooks.build is not None and mapper is None:
         model_fields = None  # the factory's own _build decides what it accepts (ListFactory)
     _check_param_clash(name, cls, params_cls, model_fields)
+    # Autofill (issue 17): declarations for the required columns the body leaves out.
+    fields, post = autofill_declarations(cls, mapper, fields, post, rename, params)
     options = FactoryOptions(
         name=name,
         model=model,

@@ -1,4 +1,4 @@
-"""The ``asyncfactories`` command: ``demo`` and ``load``.
+"""The ``asyncfactories`` command: ``demo``, ``load`` and ``lint``.
 
 Every failure the user can cause (an unknown module, a bad count, an
 unreachable database) ends with one line on stderr and a non-zero exit code,
@@ -25,6 +25,7 @@ from asyncfactories._cli.demo import run_demo
 from asyncfactories._errors import FactoryError, LoadInterruptedError
 from asyncfactories._factory import AsyncFactory
 from asyncfactories._imports import PathNotFound, import_path
+from asyncfactories._lint_cli import add_lint_command, run_lint_command
 from asyncfactories._state import seed as reseed
 from asyncfactories._write import reporter
 
@@ -97,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--create-tables", action="store_true", help="create the model's tables first"
     )
+    add_lint_command(commands)  # issue 17: asyncfactories lint
     return parser
 
 
@@ -226,6 +228,8 @@ def _run_demo(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
+    if args.command == "lint":  # issue 17: reports its own errors
+        return run_lint_command(args)
     url = getattr(args, "url", None) or os.environ.get("ASYNCFACTORIES_URL") or DEMO_URL
     try:
         if args.command == "demo":
