@@ -27,7 +27,8 @@ async def test_readme_example_runs(session: AsyncSession) -> None:
     exec(f"async def example(session):\n{body}\n    return locals()", namespace)
     result = await namespace["example"](session)  # type: ignore[operator]
     assert len(result["segments"]) == 2_000
-    reviewer = result["ReviewerFactory"].build()
+    reviewer = await result["ReviewerFactory"].create(session=session)
+    assert reviewer.id is not None  # the columns it does not declare are autofilled
     assert 0.9 <= reviewer.confidence_score <= 1.0
     assert reviewer.class_name.endswith("Agent")
 
@@ -36,7 +37,11 @@ def test_readme_pytest_file_passes(pytester: pytest.Pytester) -> None:
     """The README's test file passes with the README's pytest.ini."""
     pytester.makefile(".ini", pytest=snippet("pytest-ini").replace("# pytest.ini\n", ""))
     pytester.makepyfile(test_readme_example=snippet("pytest-file"))
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    # As a project that turns warnings into errors runs it: the ini draws no deprecation.
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-W", "error::pytest.PytestDeprecationWarning"
+    )
+    result.assert_outcomes(passed=1)
 
 
 def test_readme_commands_are_the_ones_ci_runs() -> None:

@@ -52,7 +52,8 @@ def test_unique_strings_are_words_and_a_number_within_the_length() -> None:
     assert kind is not None
     nth = kind.nth
     assert [len(nth(n)) <= 8 for n in (0, 9, 99_999, 999_999, 10**7)] == [True] * 5
-    assert (nth(999_999), nth(1_000_000)) == ("A 999999", "lfls")
+    assert re.fullmatch(r"[A-Z] 999999", nth(999_999))  # a word cut to fit, then the number
+    assert nth(1_000_000) == "lfls"
 
 
 def test_a_unique_column_that_runs_out_says_so() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from asyncfactories._cli.main import main
-from tests.test_cli import cli
+from tests.test_cli.test_main import cli
 
 
 def test_lint_prints_the_table_exits_1_on_a_failure_and_leaves_the_database_empty(
