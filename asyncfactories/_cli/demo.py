@@ -9,11 +9,12 @@ the sample tables first, so the result is the same data set, not a bigger one.
 from __future__ import annotations
 
 import asyncio
+import enum
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import JSON, Column, Table, Text, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
@@ -124,7 +125,44 @@ async def _counts(engine: AsyncEngine) -> dict[str, int]:
     return counts
 
 
-async def _demo(url: str, count: int) -> tuple[dict[str, int], float]:
+_SAMPLE_ROWS = 2
+_SAMPLE_COLUMNS = 4
+_SAMPLE_WIDTH = 28
+
+
+def _readable(table: Table) -> list[Column[Any]]:
+    # Short, human columns: not keys, not JSON or long text, so a row fits on a line.
+    return [
+        column
+        for column in table.columns
+        if not column.primary_key
+        and not column.foreign_keys
+        and not isinstance(column.type, JSON | Text)
+    ][:_SAMPLE_COLUMNS]
+
+
+def _shown(value: object) -> str:
+    text = str(value.value if isinstance(value, enum.Enum) else value)
+    if isinstance(value, float):
+        text = f"{value:.2f}"
+    return text if len(text) <= _SAMPLE_WIDTH else text[: _SAMPLE_WIDTH - 1] + "…"
+
+
+async def _samples(engine: AsyncEngine) -> dict[str, list[str]]:
+    """A few rows of each table, one readable line per row."""
+    samples: dict[str, list[str]] = {}
+    async with engine.connect() as connection:
+        for table in m.Base.metadata.sorted_tables:
+            columns = _readable(table)
+            rows = (await connection.execute(select(*columns).limit(_SAMPLE_ROWS))).all()
+            samples[table.name] = [
+                ", ".join(f"{c.name}={_shown(v)}" for c, v in zip(columns, row, strict=True))
+                for row in rows
+            ]
+    return samples
+
+
+async def _demo(url: str, count: int) -> tuple[dict[str, int], dict[str, list[str]], float]:
     engine = create_async_engine(make_url(url))
     sizes = plan(count)
     segments = _segments_per_episode()
@@ -143,7 +181,7 @@ async def _demo(url: str, count: int) -> tuple[dict[str, int], float]:
         await _reset(engine)
         await _fill(engine, sizes, bar)
         elapsed = time.perf_counter() - started
-        return await _counts(engine), elapsed
+        return await _counts(engine), await _samples(engine), elapsed
     finally:
         bar.close()
         await engine.dispose()
@@ -153,7 +191,7 @@ def run_demo(url: str, count: int, seed: int | None) -> int:
     """Reset the sample tables at ``url``, fill them, print a summary; return the exit code."""
     if seed is not None:
         reseed(seed)
-    counts, elapsed = asyncio.run(_demo(url, count))
+    counts, samples, elapsed = asyncio.run(_demo(url, count))
     shown = make_url(url).render_as_string(hide_password=True)
     total = sum(counts.values())
     print(f"asyncfactories demo: reset and filled {shown}")
@@ -162,5 +200,13 @@ def run_demo(url: str, count: int, seed: int | None) -> int:
         print(f"  {name:<{width}}  {rows:>10,}")
     print(
         f"  {'total':<{width}}  {total:>10,} rows in {elapsed:.1f}s ({total / max(elapsed, 1e-9):,.0f} rows/s)"
+    )
+    print("a sample of what it made:")
+    for name, lines in samples.items():
+        for line in lines:
+            print(f"  {name:<{width}}  {line}")
+    print(
+        "next: asyncfactories load asyncfactories.examples.agents.factories:AgentFactory"
+        f" --count 10000 --url {shown}"
     )
     return 0

@@ -77,11 +77,14 @@ def _plain_lines(total: int, label: str) -> Reporter:
     # Not a terminal (CI logs, pipes): a line every few seconds instead of a bar.
     started = time.perf_counter()
     last = [0.0]
+    printed = [-1]
 
     def update(count: int) -> None:
         now = time.perf_counter()
+        if count == printed[0]:  # the same count again (a close after the last chunk)
+            return
         if now - last[0] >= 2.0 or count >= total:
-            last[0] = now
+            last[0], printed[0] = now, count
             rate = count / max(now - started, 1e-9)
             print(
                 f"{label}: {count:,}/{total:,} rows ({rate:,.0f} rows/s)",

@@ -96,6 +96,24 @@ def test_demo_data_is_connected(tmp_path: Path) -> None:
     assert statuses == {"running", "completed", "failed", "cancelled"}
 
 
+def test_demo_ends_with_a_sample_of_each_table_and_the_next_command(tmp_path: Path) -> None:
+    """Two readable rows per table, the command to try next, and each progress line once."""
+    done = cli("demo", "--count", "40", "--seed", "3", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    sample = done.stdout.split("a sample of what it made:\n", 1)[1]
+    for table in ("agent_registry", "users", "episodes", "episode_segments"):
+        rows = [line for line in sample.splitlines() if line.split()[:1] == [table]]
+        assert len(rows) == 2, sample
+        assert "=" in rows[0]
+    assert "email=" in sample
+    next_command = done.stdout.strip().splitlines()[-1]
+    assert next_command.startswith("next: asyncfactories load ")
+    progress = [line for line in done.stderr.splitlines() if line.startswith("demo: ")]
+    assert len(progress) == len(set(progress)), done.stderr
+    again = cli(*next_command.removeprefix("next: asyncfactories ").split(), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+
+
 async def _query(url: str, statement: str) -> list[object]:
     engine = create_async_engine(url)
     try:
