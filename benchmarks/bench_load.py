@@ -156,11 +156,14 @@ def main(argv: list[str] | None = None) -> None:
             for name, rows, workers in configs:
                 # Alternate which driver goes first, so neither always runs on a warmer server.
                 for driver in drivers if rep % 2 == 0 else drivers[::-1]:
+                    busy = os.getloadavg()[0]  # others' work on a shared machine shows here
                     result = _run_child(_with_driver(url, driver), rows, workers, args.chunk_size)
                     result["rate"] = rows / result["seconds"]
+                    result["loadavg_before"] = busy
                     runs[driver][name].append(result)
                     print(
-                        f"rep {rep + 1}: {driver}: {name}: {result['rate']:,.0f} rows/s",
+                        f"rep {rep + 1}: {driver}: {name}: {result['rate']:,.0f} rows/s "
+                        f"(load average before: {busy:.1f})",
                         file=sys.stderr,
                     )
     floor_rates = [1e6 / us for us in floors]
@@ -206,6 +209,11 @@ def main(argv: list[str] | None = None) -> None:
                 f"| {rss:,.0f} |"
             )
     lines.append("")
+    busy = [r["loadavg_before"] for d in drivers for done in runs[d].values() for r in done]
+    lines.append(
+        f"- 1-minute load average before each load: {min(busy):.1f}–{max(busy):.1f} "
+        f"on {os.cpu_count()} cores (above the load's own workers, the machine was busy)"
+    )
     if between:
         lines.append(
             f"- {drivers[1]} ÷ {drivers[0]} rows/s (median of the per-repetition ratios): "
