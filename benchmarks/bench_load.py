@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
     busy = [r["loadavg_before"] for d in drivers for done in runs[d].values() for r in done]
     lines.append(
         f"- 1-minute load average before each load: {min(busy):.1f}–{max(busy):.1f} "
-        f"on {os.cpu_count()} cores (above the load's own workers, the machine was busy)"
+        f"on {os.cpu_count()} cores (the machine may be shared: a high one explains a slow run)"
     )
     if between:
         lines.append(
