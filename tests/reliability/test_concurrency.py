@@ -13,7 +13,7 @@ import asyncio
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from asyncfactories import use_session
 from asyncfactories._write.session import bound_session
@@ -53,6 +53,17 @@ async def _run_tasks(engine: AsyncEngine, batch: bool) -> list[tuple[AsyncSessio
 @pytest.mark.parametrize("batch", [False, True], ids=["create", "create_batch"])
 async def test_fifty_tasks_never_mix_their_rows(engine: AsyncEngine, batch: bool) -> None:
     """50 tasks x 200 objects: 10,000 distinct names and emails, each object in its own task's session."""
+    # A pool as large as the task count, so each task really has a connection of its own
+    # (the default pool of 15 made tasks queue for connections, past its 30 s timeout on a
+    # slow machine: a timing failure, not the isolation this test is about).
+    tasks_engine = create_async_engine(engine.url, pool_size=TASKS, max_overflow=0)
+    try:
+        await _check_isolation(tasks_engine, batch)
+    finally:
+        await tasks_engine.dispose()
+
+
+async def _check_isolation(engine: AsyncEngine, batch: bool) -> None:
     results = await _run_tasks(engine, batch)
     members = [m for _, made in results for m in made]
     assert len({m.email for m in members}) == len({m.name for m in members}) == TASKS * PER_TASK
