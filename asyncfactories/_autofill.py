@@ -45,6 +45,7 @@ from asyncfactories._autofill_parents import (
 )
 from asyncfactories._autofill_types import Kind, kind_for, label_of
 from asyncfactories._declare.declarations import Declaration, PostDeclaration, Row
+from asyncfactories._declare.pool import Pool
 from asyncfactories._declare.subfactory import SubFactory
 from asyncfactories._errors import AutofillError, FactoryDefinitionError
 from asyncfactories._state import Hierarchy
@@ -225,8 +226,10 @@ def _target(constraint: ForeignKeyConstraint) -> str:
 
 
 def _made_table(value: object) -> str | None:
-    """The full name of the table a plain ``SubFactory(FactoryClass)`` makes a row of."""
-    if type(value) is not SubFactory or not isinstance(value.factory.target, type):
+    """The full name of the table a plain ``SubFactory(FactoryClass)`` (or Pool) makes a row of."""
+    if not isinstance(value, SubFactory) or type(value) not in (SubFactory, Pool):
+        return None
+    if not isinstance(value.factory.target, type):
         return None
     options = value.factory.target.__dict__.get("_options")
     mapper = getattr(options, "mapper", None)

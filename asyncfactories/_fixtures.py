@@ -26,7 +26,7 @@ try:
 except ImportError:  # pragma: no cover - projects that use only anyio's plugin
     pytest_asyncio = None  # type: ignore[assignment]  # checked before every use
 
-from asyncfactories._declare import MISSING, SubFactory
+from asyncfactories._declare import MISSING, Pool, SubFactory
 from asyncfactories._errors import FactoryArgumentError
 
 if TYPE_CHECKING:
@@ -131,7 +131,8 @@ def _field_fixture(
     def field_fixture(request: pytest.FixtureRequest) -> object:
         if default is not MISSING:
             return _value(default, request)
-        if isinstance(declared, SubFactory):
+        if isinstance(declared, SubFactory) and not isinstance(declared, Pool):
+            # A Pool's members are the call's own: no fixture stands for them.
             related = _snake(declared.factory.resolve(owner, field).__name__)
             try:
                 return request.getfixturevalue(related)

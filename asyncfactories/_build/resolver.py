@@ -42,7 +42,7 @@ from asyncfactories._errors import (
 )
 from asyncfactories._build.options import FactoryOptions, UnknownDeclaredFieldError
 from asyncfactories._state import last_resolved_session, using_hook_session
-from asyncfactories._declare import SubFactory
+from asyncfactories._declare import Pool, PoolMembers, SubFactory
 
 __all__ = ("Builder", "Call", "StubObject", "check_definition", "options_of", "run_sync")
 
@@ -545,6 +545,30 @@ class Row:
         """Build the related objects of the current post declaration."""
         return self.builder.many(options_of(factory), overrides, self)
 
+    def pooled(self, pool: Pool) -> object:
+        """This row's member of ``pool``; the call makes the members on first use."""
+        found = self.builder.pools.get(id(pool))
+        if found is not None:
+            return found[1].next()
+        if pool.objects is not None:
+            if self.call.nested.get(self.field):
+                raise FactoryArgumentError(
+                    self.factory_name,
+                    f"{self.field}__{next(iter(self.call.nested[self.field]))}",
+                    f"reaches into {pool!r}, which shares given objects",
+                    "set the field on those objects, or pool a factory",
+                )
+            return self.builder.share(pool, list(pool.objects)).next()
+        coroutine = self._fill_pool(pool)
+        return coroutine if self.builder.create else run_sync(coroutine)
+
+    async def _fill_pool(self, pool: Pool) -> object:
+        nested = self.call.nested.get(self.field)
+        overrides = {**pool.defaults, **nested} if nested else pool.defaults
+        options = options_of(pool.factory.resolve(self.factory_name, self.field))
+        members = await self.builder.build(options, overrides, pool.size)
+        return self.builder.share(pool, members).next()
+
 
 class StubObject:
     """What ``stub()`` makes: a plain object with the resolved fields as attributes.
@@ -607,12 +631,23 @@ class Builder:
         "created",
         "deferred",
         "hooks",
+        "pools",
         "session",
         "stub",
     )
 
-    def __init__(self, *, create: bool, attributes_only: bool = False, stub: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        create: bool,
+        attributes_only: bool = False,
+        stub: bool = False,
+        pools: dict[int, tuple[Pool, PoolMembers]] | None = None,
+    ) -> None:
         self.create = create
+        #: The members of each Pool this call used, by id(pool); a load passes
+        #: the same dict to every chunk's builder, so the pool is made once.
+        self.pools = pools if pools is not None else {}
         self.attributes_only = attributes_only
         #: factory_boy's stub strategy: every level is a StubObject, not the model.
         self.stub = stub
@@ -630,6 +665,12 @@ class Builder:
         ] = []
         #: id(object) -> (its row, the fields left until its parents are written).
         self.deferred: dict[int, tuple[Row, tuple[tuple[str, object, bool], ...]]] = {}
+
+    def share(self, pool: Pool, members: list[Any]) -> PoolMembers:
+        """Record the members of ``pool`` for the rest of the call."""
+        shared = PoolMembers(members, pool.pick)
+        self.pools[id(pool)] = (pool, shared)  # the pool is kept, so its id stays its own
+        return shared
 
     def one(
         self,

@@ -2,8 +2,8 @@
 
 ``declarations`` holds the base class, the sentinels, the read-only ``Row``
 view and the value declarations (Sequence, LazyAttribute, Iterator, Maybe,
-Trait, PostGeneration...); ``subfactory`` the SubFactory family; ``faker`` the
-``Faker`` declaration; ``compat`` factory_boy's remaining names; ``fuzzy`` the
+Trait, PostGeneration...); ``subfactory`` the SubFactory family and ``pool``
+its shared form; ``faker`` the ``Faker`` declaration; ``compat`` factory_boy's remaining names; ``fuzzy`` the
 fuzzy declarations behind :mod:`asyncfactories.fuzzy`.
 """
 
@@ -42,6 +42,7 @@ from asyncfactories._declare.declarations import (
     post_generation,
 )
 from asyncfactories._declare.faker import Faker
+from asyncfactories._declare.pool import Pool, PoolMembers
 from asyncfactories._declare.subfactory import RelatedFactory, RelatedFactoryList, SubFactory
 
 __all__ = (
@@ -57,6 +58,8 @@ __all__ = (
     "LazyFunction",
     "List",
     "Maybe",
+    "Pool",
+    "PoolMembers",
     "PostDeclaration",
     "PostGeneration",
     "PostGenerationMethodCall",

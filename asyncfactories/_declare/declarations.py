@@ -100,6 +100,8 @@ class Row(Protocol):
 
     def relate(self, factory: object, overrides: list[dict[str, object]]) -> object: ...
 
+    def pooled(self, pool: Any) -> object: ...
+
 
 class Declaration:
     """Base of every field declaration: ``evaluate(row)`` returns the field's value.

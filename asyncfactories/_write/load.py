@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state
 
 from asyncfactories._build import Builder, FactoryOptions
@@ -194,6 +195,14 @@ def _release_parents(groups: list[Group]) -> None:
                     forget_collection(parent, back)
 
 
+def _settle_members(pools: dict[int, Any]) -> None:
+    """Pool members the chunk wrote are rows now: later chunks point at them, not write them again."""
+    for _, shared in pools.values():
+        for obj in shared.members:
+            if hasattr(obj, "_sa_instance_state") and instance_state(obj).key is None:
+                make_transient_to_detached(obj)
+
+
 async def load_rows(
     options: FactoryOptions,
     count: int,
@@ -225,16 +234,18 @@ async def load_rows(
         nonlocal committed
         committed += size
 
+    pools: dict[int, Any] = {}  # one Pool's members for the whole load
     try:
         while committed < count:
             size = min(chunk_size, count - committed)
-            builder = Builder(create=True)
+            builder = Builder(create=True, pools=pools)
             with gc_paused():
                 await builder.build(options, overrides, size)
                 async with _chunk_transaction(engine, session, count_chunk) as connection:
                     groups = await _write_chunk(connection, builder, options.name)
                     # Before the commit: its flush must not see the chunk in a parent's collection.
                     _release_parents(groups)
+            _settle_members(pools)
             del builder
             if reporter is not None:
                 reporter.update(committed)

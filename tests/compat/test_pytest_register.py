@@ -190,6 +190,31 @@ def test_a_subfactory_without_a_registered_fixture_builds_its_own(
     run(project).assert_outcomes(passed=1)
 
 
+def test_a_pooled_field_is_not_the_related_models_fixture(project: pytest.Pytester) -> None:
+    """A Pool's members are the call's own: ``book__author`` is not the ``author`` fixture."""
+    project.makepyfile(
+        test_pooled="""
+        import pytest
+        from asyncfactories import Pool
+        from asyncfactories.pytest_plugin import register
+        from shelf import AuthorFactory, BookFactory
+
+        class PooledBookFactory(BookFactory):
+            author = Pool(AuthorFactory, 2)
+
+        register(AuthorFactory)
+        register(PooledBookFactory, "pooled_book")
+
+        @pytest.mark.asyncio
+        async def test_pool(pooled_book, author, pooled_book_factory):
+            assert pooled_book.author is not author
+            books = await pooled_book_factory.create_batch(4)
+            assert len({b.author_id for b in books}) == 2
+        """
+    )
+    run(project).assert_outcomes(passed=1)
+
+
 def test_lazy_fixture_reads_another_fixture(project: pytest.Pytester) -> None:
     """LazyFixture("other_author") as a default, and LazyFixture(callable) of fixtures."""
     project.makepyfile(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asyncfactories import LazyFunction
+from asyncfactories import LazyFunction, Pool
 from tests.conftest import make_engine
 from tests.fidelity import factories as f
 from tests.fidelity.oracle import Shape, differences, drop, write
@@ -61,6 +61,13 @@ async def _existing_product(session: AsyncSession, create: bool) -> dict[str, An
     session.add(product)
     await session.flush()
     return {"product": product}
+
+
+async def _pool_of_existing_authors(session: AsyncSession, create: bool) -> dict[str, Any]:
+    authors = f.AuthorFactory.build_batch(2)
+    session.add_all(authors)
+    await session.flush()
+    return {"author": Pool(authors)}
 
 
 def _relabel(objects: list[Any]) -> None:
@@ -192,6 +199,19 @@ SHAPES = [
     Shape("expired_parent", f.PostFactory, prepare=_expired_author),
     Shape("parent_from_earlier_batch", f.PostFactory, prepare=_author_of_earlier_batch),
     Shape("single_object", f.PostFactory, size=1),
+    Shape(
+        "pooled_parents",
+        f.PostFactory,
+        size=5,
+        prepare=_passed(lambda: {"author": Pool(f.AuthorFactory, 2)}),
+    ),
+    Shape(
+        "pooled_parents_random",
+        f.PostFactory,
+        size=5,
+        prepare=_passed(lambda: {"author": Pool(f.AuthorFactory, 3, pick="random")}),
+    ),
+    Shape("pooled_existing_parents", f.PostFactory, size=5, prepare=_pool_of_existing_authors),
     Shape("later_change_flushed", f.PostFactory, mutate=_relabel),
 ]
 
