@@ -6,17 +6,22 @@ resolves each row in one async loop, calling the model; ``meta`` is the
 read-only ``cls._meta`` view factory_boy code reads.
 """
 
-
 from asyncfactories._build.meta import MetaDescriptor, MetaView
 from asyncfactories._build.options import STRATEGIES, FactoryOptions, default_hook, parse_options
-from asyncfactories._build.resolver import Builder, StubObject, check_definition, options_of, run_sync
+from asyncfactories._build.resolver import (
+    Builder,
+    StubObject,
+    check_definition,
+    options_of,
+    run_sync,
+)
 
 __all__ = (
+    "STRATEGIES",
     "Builder",
     "FactoryOptions",
     "MetaDescriptor",
     "MetaView",
-    "STRATEGIES",
     "StubObject",
     "check_definition",
     "default_hook",

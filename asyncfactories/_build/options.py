@@ -9,18 +9,22 @@ a cache of resolution orders, derived data that any call may fill.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import types
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session, async_sessionmaker
-from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapper, Session, configure_mappers, scoped_session
+from sqlalchemy.orm import Mapper, Session, scoped_session
 
-from asyncfactories._state import Hierarchy
 from asyncfactories._autofill import autofill_declarations
+from asyncfactories._build.checks import (
+    check_keys,
+    check_model,
+    check_not_a_method,
+    check_options,
+    check_param_clash,
+)
+from asyncfactories._build.model import accepted_fields, constructor_for
 from asyncfactories._declare import (
     SKIP,
     Declaration,
@@ -30,11 +34,11 @@ from asyncfactories._declare import (
     Trait,
 )
 from asyncfactories._errors import (
-    CyclicDeclarationError,
     FactoryDefinitionError,
     UnknownDeclaredFieldError,
     close_match,
 )
+from asyncfactories._state import Hierarchy
 
 __all__ = (
     "META_KEYS",
@@ -213,41 +217,6 @@ def _meta_values(name: str, meta: type | None) -> dict[str, object]:
     return values
 
 
-def _model_fields(model: Any) -> tuple[frozenset[str] | None, Mapper[Any] | None]:
-    mapper = sa_inspect(model, raiseerr=False) if isinstance(model, type) else None
-    if isinstance(mapper, Mapper):
-        names = set(mapper.all_orm_descriptors.keys()) - {"__mapper__"}
-        # SQLAlchemy's constructor sets any attribute of the class: plain
-        # properties with a setter are fields too.
-        names |= {
-            key
-            for klass in model.__mro__
-            for key, value in vars(klass).items()
-            if isinstance(value, property) and value.fset is not None
-        }
-        init = getattr(mapper.class_manager, "original_init", None)
-        if init is not None and init is not mapper.registry.constructor:
-            extra = _signature_names(init)
-            if extra is None:
-                return None, mapper
-            names |= extra
-        return frozenset(names), mapper
-    if model is None:
-        return None, None
-    names = _signature_names(model)
-    return (frozenset(names) if names is not None else None), None
-
-
-def _signature_names(target: Any) -> set[str] | None:
-    try:
-        parameters = inspect.signature(target).parameters.values()
-    except (TypeError, ValueError):
-        return None
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-        return None
-    return {p.name for p in parameters if p.name != "self"}
-
-
 def _names(
     factory: str, key: str, meta: Mapping[str, object], inherited: tuple[str, ...] | frozenset[str]
 ) -> tuple[str, ...]:
@@ -305,7 +274,7 @@ def parse_options(
     name = cls.__name__
     meta = _meta_values(name, cls.__dict__.get("Meta"))
     model = meta.get("model", parent.model if parent else None) or inferred_model
-    _check_model(name, model)
+    check_model(name, model)
     abstract = bool(meta.get("abstract", False)) or model is None
     persistence = meta.get("persistence", parent.persistence if parent else "flush")
     if persistence is None:  # factory_boy's default: rows are sent anyway
@@ -353,7 +322,7 @@ def parse_options(
             "give it a zero-argument callable returning an AsyncSession, e.g. async_sessionmaker(engine)",
         )
     raw_keys = meta.get("get_or_create", parent.get_or_create if parent else ())
-    _check_keys(name, raw_keys)
+    check_keys(name, raw_keys)
     get_or_create = (raw_keys,) if isinstance(raw_keys, str) else tuple(raw_keys)  # type: ignore[arg-type]
 
     strategy = meta.get("strategy", parent.strategy if parent else "create")
@@ -397,7 +366,7 @@ def parse_options(
             raise FactoryDefinitionError(
                 name, key, f"{value!r} is in the class body", "move it into class Params"
             )
-        _check_not_a_method(cls, key, value)
+        check_not_a_method(cls, key, value)
         value = _post_maybe(name, key, value)
         if "__" in key.strip("_"):
             nested_body[key] = value
@@ -429,10 +398,10 @@ def parse_options(
         if same_model and parent is not None
         else Hierarchy(setup=hooks.setup_next_sequence)
     )
-    model_fields, mapper = _model_fields(model) if not abstract else (None, None)
+    model_fields, mapper = accepted_fields(model) if not abstract else (None, None)
     if hooks.build is not None and mapper is None:
         model_fields = None  # the factory's own _build decides what it accepts (ListFactory)
-    _check_param_clash(name, cls, params_cls, model_fields)
+    check_param_clash(name, cls, params_cls, model_fields)
     # Autofill (issue 17): declarations for the required columns the body leaves out.
     fields, post = autofill_declarations(cls, mapper, fields, post, rename, params)
     options = FactoryOptions(
@@ -460,204 +429,5 @@ def parse_options(
         inline_args=inline_args,
         nested_body=nested_body,
     )
-    _check(options)
+    check_options(options)
     return options
-
-
-def _check_param_clash(
-    name: str, cls: type, params_cls: type | None, model_fields: frozenset[str] | None
-) -> None:
-    """Refuse a model field also listed in Params: as a parameter it never reaches the model.
-
-    A name in Params that is no model field may take its value from the body
-    (``class Params: key = None`` with ``key = SelfAttribute("author.id")``).
-    """
-    if params_cls is None or model_fields is None:
-        return
-    for key in vars(params_cls):
-        if key in cls.__dict__ and key in model_fields and not key.startswith("__"):
-            raise FactoryDefinitionError(
-                name,
-                key,
-                "is a model field declared in the class body and also listed in class Params, "
-                "so the model would never get it",
-                "remove it from Params (parameters are for values the model does not take)",
-            )
-
-
-def _check_model(name: str, model: object) -> None:
-    if model is not None and not callable(model):
-        raise FactoryDefinitionError(
-            name,
-            "Meta.model",
-            f"is {model!r}, not a class",
-            "set it to the model class (a SQLAlchemy-mapped class, a dataclass, any callable)",
-        )
-
-
-def _check_keys(name: str, keys: object) -> None:
-    if isinstance(keys, str):
-        return
-    if not isinstance(keys, (tuple, list)) or not all(isinstance(k, str) for k in keys):
-        raise FactoryDefinitionError(
-            name,
-            "Meta.get_or_create",
-            f"is {keys!r}, not field names",
-            'give a tuple of field names, e.g. get_or_create = ("email",)',
-        )
-
-
-def _check_not_a_method(cls: type, key: str, value: object) -> None:
-    """Refuse a declaration that would hide a method of the factory (``create = ...``)."""
-    for base in cls.__mro__[1:]:
-        inherited = base.__dict__.get(key)
-        if isinstance(inherited, (classmethod, staticmethod, types.FunctionType)):
-            raise FactoryDefinitionError(
-                cls.__name__,
-                key,
-                f"would replace the factory's own {key}() method",
-                f"a model field named {key!r} can still be given per call "
-                f"({cls.__name__}.create({key}=...)); declare its default under another name",
-            )
-
-
-def constructor_for(model: Any, mapper: Mapper[Any] | None) -> Callable[[dict[str, Any]], Any]:
-    """A function making ``model`` from keyword arguments, as cheaply as is faithful.
-
-    For a mapped class with SQLAlchemy's default constructor, plain column
-    values go straight into the instance dict, as SQLAlchemy's own loading
-    does: the constructor's per-attribute events cost ~90% of the object, and
-    nothing listens to them on a transient object. Relationships (backrefs),
-    columns with listeners (validators, mutable types) still go through
-    ``setattr``; a custom ``__init__``, init events or polymorphic identities
-    keep the real constructor.
-    """
-    if mapper is None:
-        return lambda kwargs: model(**kwargs)
-    manager = mapper.class_manager
-    if (
-        manager.original_init is not mapper.registry.constructor
-        or mapper.polymorphic_on is not None
-        or any(getattr(fn, "__name__", "") != "_event_on_init" for fn in manager.dispatch.init)
-    ):
-        return lambda kwargs: model(**kwargs)
-    new_instance = manager.new_instance
-    # Worked out on first use, not at class definition: reading the column
-    # attributes configures the mappers, and a factory may be defined before
-    # every model its model points at is imported (factory_boy allows it).
-    direct: frozenset[str] = frozenset()
-    configured: list[bool] = []
-
-    def make(kwargs: dict[str, Any]) -> Any:
-        nonlocal direct
-        if not configured:
-            configure_mappers()  # what the skipped init event would have ensured
-            direct = frozenset(
-                p.key for p in mapper.column_attrs if not manager[p.key].dispatch.set
-            )
-            configured.append(True)
-        obj = new_instance()
-        values = obj.__dict__
-        for key, value in kwargs.items():
-            if key in direct:
-                values[key] = value
-            else:
-                setattr(obj, key, value)
-        return obj
-
-    return make
-
-
-def _check(options: FactoryOptions) -> None:
-    name = options.name
-    _check_trait_cycles(options)
-    for key, value in options.fields.items():
-        if isinstance(value, Declaration):
-            value.check(name, key)
-    for key, post in options.post.items():
-        post.check(name, key)
-    if options.abstract or options.model_fields is None:
-        return
-    model_name = getattr(options.model, "__name__", repr(options.model))
-    for key in options.fields:
-        passed_as = options.rename.get(key, key)
-        if (
-            key not in options.params
-            and key not in options.exclude
-            and passed_as not in options.model_fields
-            and key not in options.inline_args
-        ):
-            close = close_match(key, options.model_fields)
-            raise UnknownDeclaredFieldError(
-                name,
-                key,
-                f"is declared but {model_name} has no such field",
-                (f"did you mean {close!r}? " if close else "")
-                + "fix the name, or move it into class Params if it is not a model field",
-            )
-        _check_settable(options, key)
-    for key in options.nested_body:
-        root = key.split("__", 1)[0]
-        if root not in options.post and not hasattr(options.fields.get(root), "factory"):
-            raise UnknownDeclaredFieldError(
-                name,
-                key,
-                f"reaches into {root!r}, which is not a SubFactory or RelatedFactory here",
-                f"declare {root!r} as a SubFactory, or fix the name",
-            )
-    for key in options.get_or_create:
-        if key not in options.model_fields:
-            raise UnknownDeclaredFieldError(
-                name,
-                f"Meta.get_or_create[{key!r}]",
-                f"names no field of {model_name}",
-                "list field names of the model",
-            )
-    for flag, trait in options.traits.items():
-        for key, value in trait.overrides.items():
-            if isinstance(value, Declaration):
-                value.check(name, f"Params.{flag}")
-            root = key.split("__", 1)[0]
-            if not options.known(root) and not isinstance(value, PostDeclaration):
-                close = close_match(root, options.model_fields)
-                raise UnknownDeclaredFieldError(
-                    name,
-                    f"Params.{flag}",
-                    f"{trait!r} sets {key!r}, which {model_name} does not have",
-                    (f"did you mean {close!r}? " if close else "") + "fix the name in the Trait",
-                )
-
-
-def _check_trait_cycles(options: FactoryOptions) -> None:
-    """Refuse traits that switch each other on in a circle (factory_boy's CyclicDefinitionError)."""
-    enables = {
-        flag: [k for k, v in trait.overrides.items() if k in options.traits and v]
-        for flag, trait in options.traits.items()
-    }
-    done: set[str] = set()
-
-    def visit(flag: str, path: tuple[str, ...]) -> None:
-        if flag in path:
-            start = path.index(flag)
-            raise CyclicDeclarationError(options.name, (*path[start:], flag))
-        if flag in done:
-            return
-        for other in enables[flag]:
-            visit(other, (*path, flag))
-        done.add(flag)
-
-    for flag in enables:
-        visit(flag, ())
-
-
-def _check_settable(options: FactoryOptions, key: str) -> None:
-    """Refuse a declared hybrid property without a setter: the model could not take the value."""
-    mapper = options.mapper
-    descriptor = mapper.all_orm_descriptors.get(key) if mapper is not None else None
-    if isinstance(descriptor, hybrid_property) and descriptor.fset is None:
-        raise FactoryDefinitionError(
-            options.name,
-            key,
-            f"is a read-only hybrid property of {options.model.__name__}",
-            "declare the columns it is computed from, or give the hybrid a setter",
-        )

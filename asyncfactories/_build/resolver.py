@@ -18,15 +18,18 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import InstanceState
 
-from asyncfactories._state import Hierarchy
+from asyncfactories._build.options import FactoryOptions, UnknownDeclaredFieldError
 from asyncfactories._declare import (
     MISSING,
     SKIP,
     Declaration,
     Maybe,
+    Pool,
+    PoolMembers,
     PostDeclaration,
     PostMaybe,
     Preset,
+    SubFactory,
     Trait,
 )
 from asyncfactories._declare import Row as RowView
@@ -40,9 +43,7 @@ from asyncfactories._errors import (
     UnknownFieldError,
     close_match,
 )
-from asyncfactories._build.options import FactoryOptions, UnknownDeclaredFieldError
-from asyncfactories._state import last_resolved_session, using_hook_session
-from asyncfactories._declare import Pool, PoolMembers, SubFactory
+from asyncfactories._state import Hierarchy, last_resolved_session, using_hook_session
 
 __all__ = ("Builder", "Call", "StubObject", "check_definition", "options_of", "run_sync")
 
