@@ -26,6 +26,7 @@ try:
 except ImportError:  # pragma: no cover - projects that use only anyio's plugin
     pytest_asyncio = None  # type: ignore[assignment]  # checked before every use
 
+from asyncfactories._build import own_options
 from asyncfactories._declare import MISSING, Pool, SubFactory
 from asyncfactories._errors import FactoryArgumentError
 
@@ -160,7 +161,7 @@ def register(
     arguments are defaults for that instance (a :class:`LazyFixture` reads
     another fixture). The factory and instance fixtures are also returned.
     """
-    options = getattr(factory, "_options", None)
+    options = own_options(factory)
     if options is None:
         raise FactoryArgumentError(
             "register",

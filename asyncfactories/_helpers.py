@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from asyncfactories._build import STRATEGIES, StubObject
+from asyncfactories._build import STRATEGIES, StubObject, own_options
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
 from asyncfactories._factory import AsyncFactory, _strategy
 from asyncfactories._write import SessionLike
@@ -258,7 +258,11 @@ def use_strategy(new_strategy: str) -> Callable[[F], F]:
         )
 
     def wrapped(klass: F) -> F:
-        options = klass.__dict__["_options"]
+        options = own_options(klass)
+        if options is None:
+            raise FactoryArgumentError(
+                "use_strategy", None, f"decorates {klass!r}", "put it on an AsyncFactory subclass"
+            )
         klass._options = dataclasses.replace(options, strategy=new_strategy)  # type: ignore[attr-defined]
         return klass
 

@@ -23,7 +23,7 @@ class PathNotFound(LookupError):
 
 
 def import_path(module_name: str, attribute: str) -> object:
-    """Import ``module_name`` and walk ``attribute`` (dotted for nested names) from it.
+    """Import ``module_name`` and walk ``attribute`` (dotted for nested names; empty: the module).
 
     Example:
         >>> import_path("collections", "OrderedDict").__name__
@@ -37,7 +37,7 @@ def import_path(module_name: str, attribute: str) -> object:
         target: object = importlib.import_module(module_name)
     except ImportError as exc:
         raise PathNotFound(f"cannot import {module_name!r} ({exc})", exc) from None
-    for part in attribute.split("."):
+    for part in attribute.split(".") if attribute else ():
         if not hasattr(target, part):
             raise PathNotFound(f"module {module_name!r} has no {attribute!r}")
         target = getattr(target, part)

@@ -10,21 +10,21 @@ names each factory and trait with ``ok`` or the error that stopped it.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import types
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from asyncfactories._build.options import FactoryOptions
+from asyncfactories._build.options import FactoryOptions, own_options
 from asyncfactories._errors import (
     AsyncDeclarationError,
     FactoryArgumentError,
     FactoryError,
     NoSessionError,
 )
+from asyncfactories._imports import PathNotFound, import_path
 from asyncfactories._write.session import bound_session, use_session
 from asyncfactories._write.sql import ensure_transaction
 
@@ -118,28 +118,26 @@ class LintReport:
 
 
 def _is_factory(value: object) -> bool:
-    return isinstance(value, type) and isinstance(value.__dict__.get("_options"), FactoryOptions)
+    return own_options(value) is not None
+
+
+def _options(factory: type) -> FactoryOptions:
+    options = own_options(factory)
+    assert options is not None  # only factories get this far
+    return options
 
 
 def _import(name: str) -> Any:
     module_name, _, attribute = name.partition(":")
     try:
-        target: Any = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise FactoryArgumentError(
-            "lint", None, f"cannot import {module_name!r} ({exc})", "check the module path"
-        ) from None
-    for part in attribute.split(".") if attribute else ():
-        found = getattr(target, part, None)
-        if found is None:
-            raise FactoryArgumentError(
-                "lint",
-                None,
-                f"module {module_name!r} has no {attribute!r}",
-                "name a factory defined there, as package.module:FactoryName",
-            )
-        target = found
-    return target
+        return import_path(module_name, attribute)
+    except PathNotFound as exc:
+        fix = (
+            "check the module path"
+            if exc.cause is not None
+            else "name a factory defined there, as package.module:FactoryName"
+        )
+        raise FactoryArgumentError("lint", None, exc.problem, fix) from None
 
 
 def collect_factories(targets: Iterable[Target]) -> list[type]:
@@ -166,7 +164,7 @@ def collect_factories(targets: Iterable[Target]) -> list[type]:
                 f"got {value!r}, which is neither a factory nor a module",
                 "pass factory classes, modules or dotted module names",
             )
-    return [f for f in found.values() if not f.__dict__["_options"].abstract]
+    return [f for f in found.values() if not _options(f).abstract]
 
 
 def _describe(exc: BaseException) -> str:
@@ -180,7 +178,7 @@ def _describe(exc: BaseException) -> str:
 
 
 async def _check(factory: Any, overrides: dict[str, Any], session: AsyncSession) -> LintResult:
-    options = factory.__dict__["_options"]
+    options = _options(factory)
     trait = next(iter(overrides), None)
     name = factory.__qualname__
     try:
@@ -209,10 +207,10 @@ async def _check(factory: Any, overrides: dict[str, Any], session: AsyncSession)
 def _metadatas(factories: Iterable[type]) -> list[MetaData]:
     found: dict[int, MetaData] = {}
     for factory in factories:
-        mapper = factory.__dict__["_options"].mapper
-        if mapper is not None:
-            metadata = mapper.local_table.metadata
-            found.setdefault(id(metadata), metadata)
+        mapper = _options(factory).mapper
+        table = mapper.local_table if mapper is not None else None
+        if isinstance(table, Table):  # a mapped class's own table (not a select)
+            found.setdefault(id(table.metadata), table.metadata)
     return list(found.values())
 
 
@@ -225,7 +223,7 @@ async def _run(
             await connection.run_sync(metadata.create_all)
     results: list[LintResult] = []
     for factory in factories:
-        options = factory.__dict__["_options"]
+        options = _options(factory)
         for overrides in [{}, *({flag: True} for flag in options.traits)]:
             savepoint = await connection.begin_nested()
             session = AsyncSession(

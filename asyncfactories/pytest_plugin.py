@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import importlib
 import os
 import random
 import re
@@ -45,6 +44,7 @@ from asyncfactories._errors import FactoryArgumentError
 from asyncfactories._fixtures import ANYIO_COPIES as _ANYIO_COPIES
 from asyncfactories._fixtures import Fixture, LazyFixture, register
 from asyncfactories._fixtures import async_fixture as _async_fixture
+from asyncfactories._imports import PathNotFound, import_path
 from asyncfactories._lint_pytest import add_lint_items, add_lint_option
 from asyncfactories._state import reset as reset_run
 from asyncfactories._write import use_session
@@ -218,24 +218,16 @@ def _load_metadata(spec: str) -> MetaData:
             "write it as package.module:Base or package.module:metadata",
         )
     try:
-        target: Any = importlib.import_module(module_name)
-    except ImportError as exc:
+        target: Any = import_path(module_name, attribute)
+    except PathNotFound as exc:
+        fix = (
+            "check the module path in factories_metadata = package.module:Base"
+            if exc.cause is not None
+            else "name the declarative base or MetaData defined there"
+        )
         raise FactoryArgumentError(
-            "pytest plugin",
-            "factories_metadata",
-            f"cannot import {module_name!r} for {spec!r} ({exc})",
-            "check the module path in factories_metadata = package.module:Base",
+            "pytest plugin", "factories_metadata", f"{spec!r}: {exc.problem}", fix
         ) from None
-    for part in attribute.split("."):
-        found = getattr(target, part, None)
-        if found is None:
-            raise FactoryArgumentError(
-                "pytest plugin",
-                "factories_metadata",
-                f"{spec!r}: {module_name} has no {attribute!r}",
-                "name the declarative base or MetaData defined there",
-            )
-        target = found
     metadata = getattr(target, "metadata", target)
     if not isinstance(metadata, MetaData):
         raise FactoryArgumentError(

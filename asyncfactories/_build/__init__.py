@@ -7,7 +7,13 @@ read-only ``cls._meta`` view factory_boy code reads.
 """
 
 from asyncfactories._build.meta import MetaDescriptor, MetaView
-from asyncfactories._build.options import STRATEGIES, FactoryOptions, default_hook, parse_options
+from asyncfactories._build.options import (
+    STRATEGIES,
+    FactoryOptions,
+    default_hook,
+    own_options,
+    parse_options,
+)
 from asyncfactories._build.resolver import (
     Builder,
     StubObject,
@@ -26,6 +32,7 @@ __all__ = (
     "check_definition",
     "default_hook",
     "options_of",
+    "own_options",
     "parse_options",
     "run_sync",
 )

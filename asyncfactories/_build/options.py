@@ -46,6 +46,7 @@ __all__ = (
     "Hooks",
     "UnknownDeclaredFieldError",
     "default_hook",
+    "own_options",
     "parse_options",
 )
 
@@ -82,6 +83,16 @@ _HOOK_NAMES = (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def own_options(value: object) -> FactoryOptions | None:
+    """The options a factory class was defined with, or ``None`` for anything else.
+
+    The one reader of the ``_options`` attribute outside the factory class
+    (autofill and the declarations sit below this stage and read it themselves).
+    """
+    options = value.__dict__.get("_options") if isinstance(value, type) else None
+    return options if isinstance(options, FactoryOptions) else None
 
 
 def default_hook(function: F) -> F:
