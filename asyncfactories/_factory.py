@@ -10,30 +10,27 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Coroutine
-from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from asyncfactories._autofill import remember_factory
 from asyncfactories._build import (
-    STRATEGIES,
     Builder,
     FactoryOptions,
     MetaDescriptor,
     MetaView,
-    StubObject,
     check_definition,
-    default_hook,
     parse_options,
     run_sync,
 )
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
+from asyncfactories._factory_boy import FactoryBoyMethods, check_count
 from asyncfactories._write import (
     DEFAULT_CHUNK_SIZE,
     SessionLike,
     create_objects,
     gc_paused,
-    hook_save,
     load_objects,
 )
 
@@ -42,7 +39,7 @@ __all__ = ("AsyncFactory",)
 ModelT = TypeVar("ModelT")
 
 
-class AsyncFactory(Generic[ModelT]):
+class AsyncFactory(FactoryBoyMethods[ModelT]):
     """Base class of every factory: declare fields, then ``await create()``.
 
     Example:
@@ -125,7 +122,7 @@ class AsyncFactory(Generic[ModelT]):
         cls, size: int, overrides: dict[str, Any], *, attributes_only: bool
     ) -> list[Any]:
         options = cls._usable("build")
-        _check_count(options, size, "build_batch")
+        check_count(options, size, "build_batch")
         builder = Builder(create=False, attributes_only=attributes_only)
         with gc_paused():
             made: list[Any] = run_sync(builder.build(options, overrides, size))
@@ -162,7 +159,7 @@ class AsyncFactory(Generic[ModelT]):
     def _writable(cls, size: object) -> FactoryOptions:
         """The options, once create() / create_batch(size) can go ahead."""
         options = cls._usable("create")
-        _check_count(options, size, "create_batch")
+        check_count(options, size, "create_batch")
         cls._require_mapped(options)
         return options
 
@@ -234,166 +231,6 @@ class AsyncFactory(Generic[ModelT]):
         _check_start(options, value)
         options.hierarchy.reset(value)
 
-    # -- factory_boy's other strategies ---------------------------------------------
-
-    @classmethod
-    def stub(cls, **overrides: Any) -> StubObject:
-        """A plain object with the resolved fields as attributes; SubFactories are stubs too.
-
-        Example:
-            >>> AgentFactory.stub(name="x").name  # doctest: +SKIP
-            'x'
-        """
-        return cls.stub_batch(1, **overrides)[0]
-
-    @classmethod
-    def stub_batch(cls, size: int, **overrides: Any) -> list[StubObject]:
-        """``size`` stubs.
-
-        Example:
-            >>> stubs = AgentFactory.stub_batch(3)  # doctest: +SKIP
-        """
-        options = cls._usable("stub")
-        _check_count(options, size, "stub_batch")
-        made: list[StubObject] = run_sync(
-            Builder(create=False, stub=True).build(options, overrides, size)
-        )
-        return made
-
-    @overload
-    @classmethod
-    def generate(
-        cls, strategy: Literal["create"], **overrides: Any
-    ) -> Coroutine[Any, Any, ModelT]: ...
-    @overload
-    @classmethod
-    def generate(cls, strategy: Literal["build"], **overrides: Any) -> ModelT: ...
-    @overload
-    @classmethod
-    def generate(cls, strategy: Literal["stub"], **overrides: Any) -> StubObject: ...
-    @classmethod
-    def generate(cls, strategy: str, **overrides: Any) -> object:
-        """``build()``, ``create()`` (to await) or ``stub()``, by the strategy's name.
-
-        Example:
-            >>> agent = await AgentFactory.generate("create")  # doctest: +SKIP
-        """
-        return getattr(cls, _strategy(cls, strategy))(**overrides)
-
-    @overload
-    @classmethod
-    def generate_batch(
-        cls, strategy: Literal["create"], size: int, **overrides: Any
-    ) -> Coroutine[Any, Any, list[ModelT]]: ...
-    @overload
-    @classmethod
-    def generate_batch(
-        cls, strategy: Literal["build"], size: int, **overrides: Any
-    ) -> list[ModelT]: ...
-    @overload
-    @classmethod
-    def generate_batch(
-        cls, strategy: Literal["stub"], size: int, **overrides: Any
-    ) -> list[StubObject]: ...
-    @classmethod
-    def generate_batch(cls, strategy: str, size: int, **overrides: Any) -> object:
-        """``build_batch()``, ``create_batch()`` (to await) or ``stub_batch()``, by name.
-
-        Example:
-            >>> agents = AgentFactory.generate_batch("build", 3)  # doctest: +SKIP
-        """
-        return getattr(cls, f"{_strategy(cls, strategy)}_batch")(size, **overrides)
-
-    @overload
-    @classmethod
-    def simple_generate(
-        cls, create: Literal[True], **overrides: Any
-    ) -> Coroutine[Any, Any, ModelT]: ...
-    @overload
-    @classmethod
-    def simple_generate(cls, create: Literal[False], **overrides: Any) -> ModelT: ...
-    @classmethod
-    def simple_generate(cls, create: bool, **overrides: Any) -> object:
-        """``create()`` (to await) when ``create`` is true, else ``build()``.
-
-        Example:
-            >>> agent = AgentFactory.simple_generate(False)  # doctest: +SKIP
-        """
-        return cls.create(**overrides) if create else cls.build(**overrides)
-
-    @overload
-    @classmethod
-    def simple_generate_batch(
-        cls, create: Literal[True], size: int, **overrides: Any
-    ) -> Coroutine[Any, Any, list[ModelT]]: ...
-    @overload
-    @classmethod
-    def simple_generate_batch(
-        cls, create: Literal[False], size: int, **overrides: Any
-    ) -> list[ModelT]: ...
-    @classmethod
-    def simple_generate_batch(cls, create: bool, size: int, **overrides: Any) -> object:
-        """``create_batch()`` (to await) when ``create`` is true, else ``build_batch()``.
-
-        Example:
-            >>> agents = AgentFactory.simple_generate_batch(False, 3)  # doctest: +SKIP
-        """
-        if create:
-            return cls.create_batch(size, **overrides)
-        return cls.build_batch(size, **overrides)
-
-    # -- factory_boy's overridable hooks (the library itself never calls these names) --
-
-    @classmethod
-    @default_hook
-    def _setup_next_sequence(cls) -> int:
-        """The first ``Sequence`` number, asked on first use and after ``reset_sequence()``.
-
-        Example:
-            >>> class UserFactory(AsyncFactory[User]):  # doctest: +SKIP
-            ...     @classmethod
-            ...     def _setup_next_sequence(cls):
-            ...         return 100
-        """
-        return 0
-
-    @classmethod
-    @default_hook
-    def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
-        """Override to change the resolved keyword arguments before the model gets them."""
-        return kwargs
-
-    @classmethod
-    @default_hook
-    def _build(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
-        """Override to change how build() makes an object: ``model_class(*args, **kwargs)``."""
-        return model_class(*args, **kwargs)
-
-    @classmethod
-    @default_hook
-    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
-        """Override to write each object yourself; may be an ``async def``.
-
-        A factory that overrides it makes its objects one by one through it
-        (it leaves the bulk path). This default, reached with
-        ``await super()._create(model_class, **kwargs)``, adds the object to
-        the call's session and flushes it.
-
-        Example:
-            >>> class UserFactory(AsyncFactory[User]):  # doctest: +SKIP
-            ...     @classmethod
-            ...     async def _create(cls, model_class, *args, **kwargs):
-            ...         user = await super()._create(model_class, *args, **kwargs)
-            ...         audit.append(user.id)
-            ...         return user
-        """
-        return hook_save(cls.__name__, model_class(*args, **kwargs))
-
-    @classmethod
-    @default_hook
-    def _after_postgeneration(cls, instance: Any, create: bool, results: Any = None) -> None:
-        """Override to act once the post declarations ran; ``results`` maps their names to results."""
-
     @staticmethod
     def _require_mapped(options: FactoryOptions) -> None:
         if options.mapper is None:
@@ -415,21 +252,6 @@ class AsyncFactory(Generic[ModelT]):
                 "set Meta.model, or subclass it with one",
             )
         return options  # type: ignore[no-any-return]
-
-
-def _strategy(cls: type, strategy: str) -> str:
-    if strategy not in STRATEGIES:
-        raise FactoryArgumentError(
-            cls.__name__, None, f"got strategy {strategy!r}", 'use "create", "build" or "stub"'
-        )
-    return strategy
-
-
-def _check_count(options: FactoryOptions, size: object, method: str) -> None:
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        raise FactoryArgumentError(
-            options.name, None, f"{method}() got size={size!r}", "pass a whole number of 0 or more"
-        )
 
 
 def _check_start(options: FactoryOptions, value: object) -> None:

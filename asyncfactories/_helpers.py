@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 from asyncfactories._build import STRATEGIES, StubObject, own_options
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError
-from asyncfactories._factory import AsyncFactory, _strategy
+from asyncfactories._factory import AsyncFactory
+from asyncfactories._factory_boy import strategy_named
 from asyncfactories._write import SessionLike
 
 __all__ = (
@@ -221,13 +222,13 @@ def stub_batch(klass: Any, size: int, **kwargs: Any) -> list[StubObject]:
 def generate(klass: Any, strategy: str, **kwargs: Any) -> Any:
     """``make_factory(klass, **kwargs).generate(strategy)`` (await it for "create")."""
     factory = make_factory(klass, **kwargs)
-    return getattr(factory, _strategy(factory, strategy))()
+    return getattr(factory, strategy_named(factory, strategy))()
 
 
 def generate_batch(klass: Any, strategy: str, size: int, **kwargs: Any) -> Any:
     """``make_factory(klass, **kwargs).generate_batch(strategy, size)``."""
     factory = make_factory(klass, **kwargs)
-    return getattr(factory, f"{_strategy(factory, strategy)}_batch")(size)
+    return getattr(factory, f"{strategy_named(factory, strategy)}_batch")(size)
 
 
 def simple_generate(klass: Any, create: bool, **kwargs: Any) -> Any:
