@@ -62,17 +62,22 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @asynccontextmanager
-async def fresh_tables(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
-    """Create every test table anew on ``engine``; drop them and dispose of it afterwards."""
+async def fresh_tables(engine: AsyncEngine, *metadatas: MetaData) -> AsyncIterator[AsyncEngine]:
+    """Create the tables of ``metadatas`` (default: the shared test tables) anew on ``engine``.
+
+    They are dropped afterwards and the engine disposed of: the one place test
+    modules with tables of their own get them from.
+    """
+    metadatas = metadatas or METADATAS
     async with engine.begin() as connection:
-        for metadata in METADATAS:
+        for metadata in metadatas:
             await connection.run_sync(metadata.drop_all)
             await connection.run_sync(metadata.create_all)
     try:
         yield engine
     finally:
         async with engine.begin() as connection:
-            for metadata in METADATAS:
+            for metadata in metadatas:
                 await connection.run_sync(metadata.drop_all)
         await engine.dispose()
 

@@ -8,18 +8,11 @@ import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.compat.models import Base
-from tests.conftest import fresh_tables, make_engine
+from tests.conftest import METADATAS, fresh_tables, make_engine
 
 
 @pytest_asyncio.fixture
 async def engine(backend: str) -> AsyncIterator[AsyncEngine]:
     """The shared test tables plus the compatibility ones, created fresh."""
-    async with fresh_tables(make_engine(backend)) as engine:
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.drop_all)
-            await connection.run_sync(Base.metadata.create_all)
-        try:
-            yield engine
-        finally:
-            async with engine.begin() as connection:
-                await connection.run_sync(Base.metadata.drop_all)
+    async with fresh_tables(make_engine(backend), *METADATAS, Base.metadata) as engine:
+        yield engine

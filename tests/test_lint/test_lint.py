@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import asyncfactories
 from asyncfactories import FactoryArgumentError, LintReport, LintResult, NoSessionError, lint
-from tests.conftest import make_engine
+from tests.conftest import fresh_tables, make_engine
 from tests.test_lint import lintfactories
 from tests.test_lint.lintfactories import LintBase, Project, ProjectFactory, Task
 
@@ -29,16 +29,8 @@ CHECKED = {
 @pytest_asyncio.fixture
 async def lint_engine(backend: str) -> AsyncIterator[AsyncEngine]:
     """An engine with the lint tables, dropped afterwards."""
-    engine = make_engine(backend)
-    async with engine.begin() as connection:
-        await connection.run_sync(LintBase.metadata.drop_all)
-        await connection.run_sync(LintBase.metadata.create_all)
-    try:
+    async with fresh_tables(make_engine(backend), LintBase.metadata) as engine:
         yield engine
-    finally:
-        async with engine.begin() as connection:
-            await connection.run_sync(LintBase.metadata.drop_all)
-        await engine.dispose()
 
 
 async def row_counts(engine: AsyncEngine) -> tuple[int, int]:
