@@ -13,9 +13,7 @@ the min-max range. Results also go to ``benchmarks/results/autofill.json``.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
-import statistics
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -28,6 +26,7 @@ from sqlalchemy import Boolean, DateTime, Integer, Numeric, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from asyncfactories import AsyncFactory, Faker, fuzzy, seed
+from benchmarks.timing import cell, environment, summary, without_gc
 
 __all__ = ("main", "run")
 
@@ -74,24 +73,10 @@ class DeclaredContactFactory(AsyncFactory[Contact]):
 
 
 def _seconds(build: Callable[[], object]) -> float:
-    enabled = gc.isenabled()
-    gc.disable()  # as timeit does; build_batch pauses the collector itself anyway
-    try:
+    with without_gc():  # build_batch pauses the collector itself anyway
         start = time.perf_counter()
         build()
         return time.perf_counter() - start
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _summary(values: Sequence[float]) -> dict[str, Any]:
-    return {
-        "median": statistics.median(values),
-        "min": min(values),
-        "max": max(values),
-        "runs": list(values),
-    }
 
 
 def run(reps: int, size: int) -> dict[str, Any]:
@@ -114,18 +99,14 @@ def run(reps: int, size: int) -> dict[str, Any]:
     return {
         "size": size,
         "reps": reps,
-        "autofilled_objects_per_s": _summary([size / t for t in times["autofilled"]]),
-        "declared_objects_per_s": _summary([size / t for t in times["declared"]]),
-        "time_ratio_autofilled_over_declared": _summary(ratios),
+        "autofilled_objects_per_s": summary([size / t for t in times["autofilled"]]),
+        "declared_objects_per_s": summary([size / t for t in times["declared"]]),
+        "time_ratio_autofilled_over_declared": summary(ratios),
     }
 
 
 def table(result: dict[str, Any]) -> str:
     """The result as a markdown table."""
-
-    def cell(s: dict[str, Any], fmt: str) -> str:
-        return f"{s['median']:{fmt}} ({s['min']:{fmt}}-{s['max']:{fmt}})"
-
     return "\n".join(
         [
             f"| build_batch({result['size']:,}) of Contact, 10 columns | objects/s |",
@@ -135,15 +116,6 @@ def table(result: dict[str, Any]) -> str:
             f"| time ratio autofilled / declared | {cell(result['time_ratio_autofilled_over_declared'], '.2f')} |",
         ]
     )
-
-
-def _environment() -> dict[str, Any]:
-    try:
-        from benchmarks.machine import describe
-    except ImportError:  # the benchmark does not depend on the suite's helpers
-        return {}
-    machine, packages, library = describe()
-    return {"machine": machine, "packages": packages, "library": library}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -158,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     document = {
         "benchmark": "autofill",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        **_environment(),
+        **environment(),
         "result": result,
     }
     RESULTS.write_text(json.dumps(document, indent=2, default=str) + "\n")

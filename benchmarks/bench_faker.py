@@ -11,9 +11,7 @@ ratios. Results also go to ``benchmarks/results/faker_fastpath.json``.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
-import statistics
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -24,6 +22,7 @@ from typing import Any
 
 from asyncfactories._fastfaker.compile import compile_fast
 from asyncfactories._state import faker_for, seed
+from benchmarks.timing import cell, environment, summary, without_gc
 
 __all__ = ("CASES", "main", "run")
 
@@ -86,27 +85,12 @@ def _label(provider: str, locale: str, kwargs: dict[str, Any]) -> str:
 
 
 def _per_call_us(draw: Callable[[], object], calls: int) -> float:
-    # As timeit does: no garbage collection inside the timed loop.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with without_gc():
         start = time.perf_counter_ns()
         for _ in repeat(None, calls):
             draw()
         elapsed = time.perf_counter_ns() - start
-    finally:
-        if enabled:
-            gc.enable()
     return elapsed / calls / 1000
-
-
-def _summary(values: Sequence[float]) -> dict[str, Any]:
-    return {
-        "median": statistics.median(values),
-        "min": min(values),
-        "max": max(values),
-        "runs": list(values),
-    }
 
 
 def run(reps: int, calls: int, cases: Sequence[Case] = CASES) -> list[dict[str, Any]]:
@@ -139,9 +123,9 @@ def run(reps: int, calls: int, cases: Sequence[Case] = CASES) -> list[dict[str, 
                 "locale": locale,
                 "kwargs": {k: repr(v) for k, v in kwargs.items()},
                 "label": _label(provider, locale, kwargs),
-                "faker_us": _summary(slow_us),
-                "fast_us": _summary(fast_us),
-                "speedup": _summary(ratios),
+                "faker_us": summary(slow_us),
+                "fast_us": summary(fast_us),
+                "speedup": summary(ratios),
             }
         )
     return results
@@ -149,10 +133,6 @@ def run(reps: int, calls: int, cases: Sequence[Case] = CASES) -> list[dict[str, 
 
 def table(results: Sequence[dict[str, Any]]) -> str:
     """Render results as a markdown table (medians, min-max in parentheses)."""
-
-    def cell(s: dict[str, Any], fmt: str) -> str:
-        return f"{s['median']:{fmt}} ({s['min']:{fmt}}-{s['max']:{fmt}})"
-
     lines = [
         "| provider | Faker µs/call | fast µs/call | speed-up |",
         "|---|---:|---:|---:|",
@@ -163,15 +143,6 @@ def table(results: Sequence[dict[str, Any]]) -> str:
             f"| x{cell(r['speedup'], '.1f')} |"
         )
     return "\n".join(lines)
-
-
-def _environment() -> dict[str, Any]:
-    try:
-        from benchmarks.machine import describe
-    except ImportError:  # the benchmark does not depend on the suite's helpers
-        return {}
-    machine, packages, library = describe()
-    return {"machine": machine, "packages": packages, "library": library}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -190,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "reps": args.reps,
         "calls": args.calls,
-        **_environment(),
+        **environment(),
         "results": results,
     }
     RESULTS.write_text(json.dumps(document, indent=2, default=str) + "\n")
