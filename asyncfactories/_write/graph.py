@@ -67,6 +67,9 @@ def _group(created: Sequence[tuple[FactoryOptions | None, Any]]) -> dict[Mapper[
     seen: set[int] = set()
     pending = list(created)
     pending.reverse()
+    # An object the cascade reaches before its own entry (an agent's backref
+    # collection reaches the agent's episodes) keeps the factory that made it.
+    made_by = {id(obj): options for options, obj in created}
     while pending:
         options, obj = pending.pop()
         if id(obj) in seen:
@@ -88,7 +91,7 @@ def _group(created: Sequence[tuple[FactoryOptions | None, Any]]) -> dict[Mapper[
                 if item is not None and id(item) not in seen:
                     state = instance_state(item)
                     if state.key is None and state.session_id is None:
-                        pending.append((None, item))
+                        pending.append((made_by.get(id(item)), item))
     return groups
 
 
