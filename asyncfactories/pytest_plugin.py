@@ -47,7 +47,7 @@ from asyncfactories._fixtures import async_fixture as _async_fixture
 from asyncfactories._imports import PathNotFound, import_path
 from asyncfactories._lint_pytest import add_lint_items, add_lint_option
 from asyncfactories._state import reset as reset_run
-from asyncfactories._write import use_session
+from asyncfactories._write import serving_test
 
 __all__ = ("Fixture", "LazyFixture", "register")
 
@@ -343,7 +343,7 @@ async def _factories_session(factories_engine: AsyncEngine) -> AsyncIterator[Asy
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
         try:
-            with use_session(session):
+            with serving_test(session):
                 yield session
         finally:
             await session.close()

@@ -252,6 +252,33 @@ def test_anyio_tests_get_the_session_too(project: pytest.Pytester) -> None:
     run(project, "-p", "no:asyncio").assert_outcomes(passed=1)
 
 
+def test_anyio_tests_get_the_session_under_asyncio_auto_mode(project: pytest.Pytester) -> None:
+    """pytest-asyncio in auto mode runs the fixtures in another context: create() still finds it."""
+    project.makefile(".ini", pytest=INI.format(mode="auto"))
+    project.makepyfile(
+        test_anyio_auto="""
+        import pytest
+        from blogmodels import BlogPostFactory
+
+        @pytest.fixture
+        def anyio_backend():
+            return "asyncio"
+
+        @pytest.mark.anyio
+        async def test_with_anyio(factories_session):
+            post = await BlogPostFactory.create()
+            assert post.id
+            assert post in factories_session
+
+        async def test_after_it_nothing_is_bound(factories_engine):
+            from asyncfactories import NoSessionError
+            with pytest.raises(NoSessionError):
+                await BlogPostFactory.create()
+        """
+    )
+    run(project).assert_outcomes(passed=2)
+
+
 def test_xdist_workers_get_a_database_each_on_postgresql(project: pytest.Pytester) -> None:
     """With -n 2 on PostgreSQL every worker creates, uses and drops its own database."""
     project.makepyfile(

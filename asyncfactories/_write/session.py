@@ -16,6 +16,8 @@ called from one of its hooks or ``async def`` declarations writes into it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
@@ -41,6 +43,10 @@ __all__ = (
 )
 
 _bound: ContextVar[AsyncSession | None] = ContextVar("asyncfactories_session", default=None)
+# The pytest plugin's session of the test running in this process, for a test
+# whose fixtures ran in another context than the test itself (anyio's runner
+# under pytest-asyncio's auto mode), so the ContextVar binding never reaches it.
+_test_session: list[AsyncSession] = []
 SessionLike = AsyncSession | async_scoped_session[AsyncSession]
 """What ``session=`` accepts: a session, or a scoped one standing for its scope's session."""
 
@@ -139,6 +145,21 @@ class use_session:
         self.__exit__(exc_type, exc, traceback)
 
 
+@contextmanager
+def serving_test(session: AsyncSession) -> Iterator[AsyncSession]:
+    """Bind ``session`` for the test the plugin is running, in every context of the process.
+
+    The ContextVar binding of :class:`use_session` is set too; this one is the
+    fallback for a test that runs in a context its fixtures' did not reach.
+    """
+    _test_session.append(session)
+    try:
+        with use_session(session):
+            yield session
+    finally:
+        _test_session.remove(session)
+
+
 def resolve_session(options: FactoryOptions, session: object) -> tuple[AsyncSession, bool]:
     """Return the session to create in, and whether the call owns it (and must commit and close it)."""
     target, owned = _resolve(options, session)
@@ -159,6 +180,8 @@ def _resolve(options: FactoryOptions, session: object) -> tuple[AsyncSession, bo
             )
         return resolved, False
     bound = _bound.get()
+    if bound is None and _test_session:
+        bound = _test_session[-1]
     if bound is not None:
         return bound, False
     if options.session is not None:
