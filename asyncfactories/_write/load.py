@@ -27,6 +27,7 @@ from asyncfactories._errors import (
     LoadInterruptedError,
 )
 from asyncfactories._write.adapter import forget_collection
+from asyncfactories._write.append import Continuation
 from asyncfactories._write.copy import copy_group, copy_supported
 from asyncfactories._write.create import skip_existing
 from asyncfactories._write.gc import gc_paused
@@ -194,6 +195,24 @@ def _release_parents(groups: list[Group]) -> None:
                     forget_collection(parent, back)
 
 
+async def _build_chunk(
+    options: FactoryOptions,
+    overrides: Mapping[str, Any],
+    size: int,
+    continuation: Continuation,
+    engine: AsyncEngine | None,
+    session: AsyncSession | None,
+) -> Builder:
+    """Build one chunk; again if it drew on a counter that had to continue past earlier rows."""
+    while True:
+        builder = Builder(create=True)
+        before = continuation.mark()
+        await builder.build(options, overrides, size)
+        if not await continuation.settle(before, engine, session):
+            return builder
+        _release_parents(order_groups(builder.created))
+
+
 async def load_rows(
     options: FactoryOptions,
     count: int,
@@ -226,13 +245,18 @@ async def load_rows(
         committed += size
 
     try:
+        # Sequences and unique values continue past what the tables already hold.
+        continuation = await Continuation.begin(options, engine, session) if count else None
         while committed < count:
+            assert continuation is not None
             size = min(chunk_size, count - committed)
-            builder = Builder(create=True)
             with gc_paused():
-                await builder.build(options, overrides, size)
+                builder = await _build_chunk(
+                    options, overrides, size, continuation, engine, session
+                )
                 async with _chunk_transaction(engine, session, count_chunk) as connection:
                     groups = await _write_chunk(connection, builder, options.name)
+                    await continuation.record(connection)
                     # Before the commit: its flush must not see the chunk in a parent's collection.
                     _release_parents(groups)
             del builder
