@@ -246,6 +246,11 @@ class Continuation:
                 floors = await read_floors(await session.connection(), tables)
         return cls(floors, tables)
 
+    @classmethod
+    async def into(cls, engine: AsyncEngine, tables: list[Table]) -> Continuation:
+        """Continue every live counter of ``tables`` (before a ``create_batch`` that appends)."""
+        return cls(await read_floors(engine, tables), tables)
+
     def _continue(self, hierarchy: Hierarchy, bound: int) -> bool:
         self._done.add(hierarchy)
         if bound <= 0:
