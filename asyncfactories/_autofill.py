@@ -41,6 +41,7 @@ from asyncfactories._autofill_parents import (
     MADE_BY_AUTOFILL,
     AutoParent,
     factory_for,
+    live_factories,
     remember_factory,
 )
 from asyncfactories._autofill_types import Kind, kind_for, label_of
@@ -56,7 +57,9 @@ __all__ = (
     "UniqueAutofill",
     "autofill_declarations",
     "factory_for",
+    "live_factories",
     "remember_factory",
+    "unique_counters",
 )
 
 SETTINGS = (True, False, "all")
@@ -131,6 +134,15 @@ def _counter(column: Column[Any]) -> Hierarchy:
     if counter is None:
         counter = per_table[column.name] = Hierarchy()
     return counter
+
+
+def unique_counters() -> list[tuple[Column[Any], Hierarchy]]:
+    """Every unique column's counter made so far, with its column (appending loads continue them)."""
+    return [
+        (table.columns[name], counter)
+        for table, per_table in list(_counters.items())
+        for name, counter in per_table.items()
+    ]
 
 
 def _setting(cls: type) -> object:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import MANYTOONE, Mapper, configure_mappers
 from asyncfactories._declare.declarations import MISSING, PostDeclaration, Row
 from asyncfactories._errors import AutofillError
 
-__all__ = ("MADE_BY_AUTOFILL", "AutoParent", "factory_for", "remember_factory")
+__all__ = ("MADE_BY_AUTOFILL", "AutoParent", "factory_for", "live_factories", "remember_factory")
 
 #: A class attribute marking the factories autofill makes itself (never registered).
 MADE_BY_AUTOFILL = "__asyncfactories_autofill__"
@@ -212,3 +212,18 @@ def factory_for(model: type) -> type | None:
     roots = [c for c in alive if not any(o is not c and issubclass(c, o) for o in alive)]
     chosen = roots or alive
     return chosen[-1] if chosen else None
+
+
+def live_factories() -> list[type]:
+    """Every factory class alive, the ones autofill made included (appending loads read them)."""
+    found: list[type] = []
+    seen: set[type] = set()
+    stack: list[type] = [_base] if _base is not None else []
+    while stack:
+        subclasses: list[type] = stack.pop().__subclasses__()
+        for sub in subclasses:
+            if sub not in seen:
+                seen.add(sub)
+                found.append(sub)
+                stack.append(sub)
+    return found

@@ -208,7 +208,7 @@ def with_suffix(value: str, n: int) -> str:
 class Hierarchy:
     """The sequence counter and unique memories a factory shares with its subclasses."""
 
-    __slots__ = ("__weakref__", "_pending", "_setup", "_unique", "next")
+    __slots__ = ("__weakref__", "_pending", "_setup", "_suffixed", "_unique", "next")
 
     def __init__(self, setup: Callable[[], int] | None = None) -> None:
         self.next = 0
@@ -216,6 +216,7 @@ class Hierarchy:
         self._setup = setup
         self._pending = setup is not None
         self._unique: dict[str, UniqueValues] = {}
+        self._suffixed = False
         _hierarchies.add(self)
 
     def take(self, count: int) -> tuple[int, int]:
@@ -234,7 +235,26 @@ class Hierarchy:
         store = self._unique.get(field)
         if store is None:
             store = self._unique[field] = UniqueValues()
+            store.suffix_only = self._suffixed
         return store
+
+    def continue_past(self, number: int) -> None:
+        """Hand out no sequence number below ``number``, and suffix every unique value.
+
+        For a load into tables that already hold rows: their natural unique
+        values are not in this process' memory, so from now on each carries its
+        sequence number, and those numbers are past every one written before.
+        The counter never moves back; the slice's residue class is kept.
+        """
+        if self._pending:
+            self._pending = False
+            assert self._setup is not None
+            self.next = int(self._setup())
+        index, slices = _slice
+        self.next = max(self.next, -(-(number - index) // slices))
+        self._suffixed = True
+        for store in self._unique.values():
+            store.suffix_only = True
 
     def reset(self, value: int | None = None) -> None:
         """Restart the counter at ``value`` and forget every unique value.
@@ -245,6 +265,7 @@ class Hierarchy:
         self.next = 0 if value is None else value
         self._pending = value is None and self._setup is not None
         self._unique.clear()
+        self._suffixed = False
 
 
 _hierarchies: weakref.WeakSet[Hierarchy] = weakref.WeakSet()

@@ -3,7 +3,9 @@
 The data set is connected the way a real one is: agents of every maturity,
 admins and members, episodes (each with ordered segments) of existing agents
 and users, executions in every status, canvas audits. Running it again resets
-the sample tables first, so the result is the same data set, not a bigger one.
+the sample tables first, so the result is the same data set, not a bigger one;
+with ``append`` it adds a new data set to the tables as they are, its unique
+values continuing past the ones there (see ``_write/append.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from asyncfactories._build import options_of
 from asyncfactories._declare import Iterator, RelatedFactoryList
 from asyncfactories._state import seed as reseed
-from asyncfactories._write import reporter
+from asyncfactories._write import Continuation, reporter
 from asyncfactories.examples.agents import factories as f
 from asyncfactories.examples.agents import models as m
 
@@ -63,7 +65,19 @@ async def _reset(engine: AsyncEngine) -> None:
         await connection.run_sync(m.Base.metadata.create_all)
 
 
-async def _fill(engine: AsyncEngine, sizes: Plan, progress: Any) -> None:
+async def _prepare(engine: AsyncEngine, append: bool) -> Continuation | None:
+    """Reset the sample tables, or (append) make the missing ones and continue the counters."""
+    if not append:
+        await _reset(engine)
+        return None
+    async with engine.begin() as connection:
+        await connection.run_sync(m.Base.metadata.create_all)
+    return await Continuation.into(engine, list(m.Base.metadata.sorted_tables))
+
+
+async def _fill(
+    engine: AsyncEngine, sizes: Plan, progress: Any, continuation: Continuation | None
+) -> None:
     done = 0
 
     def advance(extra: int) -> None:
@@ -83,6 +97,8 @@ async def _fill(engine: AsyncEngine, sizes: Plan, progress: Any) -> None:
             advance(sizes.agents_per_maturity)
         users: list[Any] = await f.AdminUserFactory.create_batch(sizes.admins, session=session)
         users += await f.MemberUserFactory.create_batch(sizes.members, session=session)
+        if continuation is not None:  # the next append continues past these too
+            await continuation.record(await session.connection())
         await session.commit()
         advance(sizes.admins + sizes.members)
     if not agents:
@@ -162,7 +178,9 @@ async def _samples(engine: AsyncEngine) -> dict[str, list[str]]:
     return samples
 
 
-async def _demo(url: str, count: int) -> tuple[dict[str, int], dict[str, list[str]], float]:
+async def _demo(
+    url: str, count: int, append: bool
+) -> tuple[dict[str, int], dict[str, int], dict[str, list[str]], float]:
     engine = create_async_engine(make_url(url))
     sizes = plan(count)
     segments = _segments_per_episode()
@@ -178,28 +196,39 @@ async def _demo(url: str, count: int) -> tuple[dict[str, int], dict[str, list[st
     assert bar is not None
     started = time.perf_counter()
     try:
-        await _reset(engine)
-        await _fill(engine, sizes, bar)
+        before = await _counts(engine) if append else {}
+        await _fill(engine, sizes, bar, await _prepare(engine, append))
         elapsed = time.perf_counter() - started
-        return await _counts(engine), await _samples(engine), elapsed
+        return before, await _counts(engine), await _samples(engine), elapsed
     finally:
         bar.close()
         await engine.dispose()
 
 
-def run_demo(url: str, count: int, seed: int | None) -> int:
-    """Reset the sample tables at ``url``, fill them, print a summary; return the exit code."""
+def run_demo(url: str, count: int, seed: int | None, *, append: bool = False) -> int:
+    """Reset the sample tables at ``url`` (or, ``append``, add to them), fill them, print a summary.
+
+    Returns the exit code.
+    """
     if seed is not None:
         reseed(seed)
-    counts, samples, elapsed = asyncio.run(_demo(url, count))
+    before, counts, samples, elapsed = asyncio.run(_demo(url, count, append))
     shown = make_url(url).render_as_string(hide_password=True)
     total = sum(counts.values())
-    print(f"asyncfactories demo: reset and filled {shown}")
+    made = total - sum(before.values())
+    print(f"asyncfactories demo: {'added to' if append else 'reset and filled'} {shown}")
     width = max(len(name) for name in counts)
     for name, rows in counts.items():
-        print(f"  {name:<{width}}  {rows:>10,}")
+        if append:
+            print(f"  {name:<{width}}  {before.get(name, 0):>10,} before  {rows:>10,} after")
+        else:
+            print(f"  {name:<{width}}  {rows:>10,}")
     print(
-        f"  {'total':<{width}}  {total:>10,} rows in {elapsed:.1f}s ({total / max(elapsed, 1e-9):,.0f} rows/s)"
+        f"  {'total':<{width}}  {total:>10,} rows; {made:,} made in {elapsed:.1f}s"
+        f" ({made / max(elapsed, 1e-9):,.0f} rows/s)"
+        if append
+        else f"  {'total':<{width}}  {total:>10,} rows in {elapsed:.1f}s"
+        f" ({total / max(elapsed, 1e-9):,.0f} rows/s)"
     )
     print("a sample of what it made:")
     for name, lines in samples.items():

@@ -27,7 +27,7 @@ from asyncfactories._factory import AsyncFactory
 from asyncfactories._imports import PathNotFound, import_path
 from asyncfactories._lint_cli import add_lint_command, run_lint_command
 from asyncfactories._state import seed as reseed
-from asyncfactories._write import reporter
+from asyncfactories._write import count_rows, reporter
 
 __all__ = ("DEMO_URL", "CliError", "main", "mask")
 
@@ -83,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
         "--count", type=int, default=1000, help="agents to make; the rest scales with it"
     )
     demo.add_argument("--seed", type=int, default=None, help="seed for reproducible data")
+    demo.add_argument(
+        "--append",
+        action="store_true",
+        help="add a new data set to the existing one instead of resetting the tables",
+    )
     load = commands.add_parser("load", help="stream N rows of a factory into a database")
     load.add_argument("factory", help="the factory, as package.module:FactoryName")
     load.add_argument("--count", type=int, required=True, help="rows to load")
@@ -151,7 +156,9 @@ def _shard(raw: str | None) -> tuple[int, int] | None:
     return shard
 
 
-async def _load(args: argparse.Namespace, url: str) -> tuple[int, float]:
+async def _load(
+    args: argparse.Namespace, url: str
+) -> tuple[int, float, list[tuple[str, int, int]]]:
     factory = import_factory(args.factory)
     shard = _shard(args.shard)
     if args.count < 0:
@@ -174,6 +181,7 @@ async def _load(args: argparse.Namespace, url: str) -> tuple[int, float]:
         if args.create_tables:
             async with engine.begin() as connection:
                 await connection.run_sync(_metadata_of(factory).create_all)
+        before = await count_rows(engine, options_of(factory))
         loaded: int = await factory.load(
             args.count,
             engine=engine,
@@ -182,6 +190,7 @@ async def _load(args: argparse.Namespace, url: str) -> tuple[int, float]:
             shard=shard,
             progress=progress,
         )
+        after = await count_rows(engine, options_of(factory))
     except (KeyboardInterrupt, asyncio.CancelledError) as exc:
         raise CliError(
             f"interrupted: {getattr(exc, 'committed', committed[0])} rows were committed",
@@ -190,7 +199,20 @@ async def _load(args: argparse.Namespace, url: str) -> tuple[int, float]:
     finally:
         bar.close()
         await engine.dispose()
-    return loaded, time.perf_counter() - started
+    return loaded, time.perf_counter() - started, _changed(factory, before, after)
+
+
+def _changed(
+    factory: Any, before: dict[str, int], after: dict[str, int]
+) -> list[tuple[str, int, int]]:
+    """``(table, rows before, rows after)``: the factory's own table, then any other that grew."""
+    mapper = options_of(factory).mapper
+    own = getattr(mapper.local_table, "fullname", None) if mapper is not None else None
+    return [
+        (name, before.get(name, 0), rows)
+        for name, rows in sorted(after.items(), key=lambda item: item[0] != own)
+        if name == own or rows != before.get(name, 0)
+    ]
 
 
 async def _check_reachable(engine: Any, url: str) -> None:
@@ -210,11 +232,13 @@ def _bar(total: int, label: str) -> Any:
 
 def _run_load(args: argparse.Namespace) -> int:
     url = args.url or os.environ.get("ASYNCFACTORIES_URL") or DEMO_URL
-    loaded, elapsed = asyncio.run(_load(args, url))
+    loaded, elapsed, tables = asyncio.run(_load(args, url))
     rate = loaded / elapsed if elapsed > 0 else 0.0
     print(
         f"loaded {loaded:,} rows of {args.factory} into {shown(url)} in {elapsed:.1f}s ({rate:,.0f} rows/s)"
     )
+    for name, before, after in tables:
+        print(f"  {name}: {before:,} before, {after:,} after")
     return 0
 
 
@@ -222,7 +246,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     url = args.url or DEMO_URL
     if args.count < 0:
         raise CliError("--count must be 0 or more", EXIT_USAGE)
-    return run_demo(url, args.count, args.seed)
+    return run_demo(url, args.count, args.seed, append=args.append)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,13 +4,15 @@
 of a self-reference, foreign keys copied both ways); ``plan`` is each mapper's
 insert recipe; ``rows`` turns objects into INSERT parameters and sends them;
 ``create`` is create / create_batch (get_or_create, the ORM-flush route);
-``copy`` and ``load`` stream chunks (COPY on PostgreSQL); ``sql`` holds what
+``copy`` and ``load`` stream chunks (COPY on PostgreSQL); ``append`` continues
+sequences and unique values past the rows a database already holds; ``sql`` holds what
 every path shares (the savepoint, error translation, lookups); ``adapter`` is
 the only module that touches SQLAlchemy's private API; ``session`` decides
 which AsyncSession a call uses; ``workers`` runs parallel and sharded loads;
 ``progress`` reports them; ``gc`` pauses the cyclic collector during a batch.
 """
 
+from asyncfactories._write.append import Continuation, count_rows
 from asyncfactories._write.calls import create_objects, load_objects
 from asyncfactories._write.create import persist
 from asyncfactories._write.gc import gc_paused
@@ -40,6 +42,7 @@ from asyncfactories._write.workers import (
 
 __all__ = (
     "DEFAULT_CHUNK_SIZE",
+    "Continuation",
     "SessionLike",
     "atomic",
     "base_seed",
@@ -47,6 +50,7 @@ __all__ = (
     "bound_session",
     "check_load_arguments",
     "check_shard",
+    "count_rows",
     "create_objects",
     "discard",
     "enter_slice",

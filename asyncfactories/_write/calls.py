@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from asyncfactories._build import Builder, FactoryOptions
-from asyncfactories._errors import FactoryArgumentError
+from asyncfactories._errors import FactoryArgumentError, LoadInterruptedError
+from asyncfactories._write.append import read_floors, tables_of
 from asyncfactories._write.create import persist
 from asyncfactories._write.gc import gc_paused
 from asyncfactories._write.graph import discard, is_one_row
@@ -124,11 +125,18 @@ async def load_objects(
                 "define the factory at module level",
             )
         try:
+            # Read once, here: every worker continues from the same numbers.
+            try:
+                floors = await read_floors(engine, tables_of(options)) if share else None
+            except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                raise LoadInterruptedError(options.name, 0, share, reason) from exc
             return await load_in_workers(
                 options.name,
                 path,
                 engine.url.render_as_string(hide_password=False),
                 share,
+                floors=floors,
                 workers=workers,
                 shard=(index, shard_count),
                 chunk_size=chunk_size,

@@ -28,6 +28,7 @@ from asyncfactories._errors import (
     LoadInterruptedError,
 )
 from asyncfactories._write.adapter import forget_collection
+from asyncfactories._write.append import Continuation
 from asyncfactories._write.copy import copy_group, copy_supported
 from asyncfactories._write.create import skip_existing
 from asyncfactories._write.gc import gc_paused
@@ -203,6 +204,28 @@ def _settle_members(pools: dict[int, Any]) -> None:
                 make_transient_to_detached(obj)
 
 
+async def _build_chunk(
+    options: FactoryOptions,
+    overrides: Mapping[str, Any],
+    size: int,
+    continuation: Continuation,
+    engine: AsyncEngine | None,
+    session: AsyncSession | None,
+    pools: dict[int, Any],
+) -> Builder:
+    """Build one chunk; again if it drew on a counter that had to continue past earlier rows."""
+    while True:
+        builder = Builder(create=True, pools=pools)
+        before = continuation.mark()
+        pooled = set(pools)
+        await builder.build(options, overrides, size)
+        if not await continuation.settle(before, engine, session):
+            return builder
+        _release_parents(order_groups(builder.created))
+        for key in set(pools) - pooled:  # members drawn before the counters moved: remake them
+            del pools[key]
+
+
 async def load_rows(
     options: FactoryOptions,
     count: int,
@@ -236,13 +259,18 @@ async def load_rows(
 
     pools: dict[int, Any] = {}  # one Pool's members for the whole load
     try:
+        # Sequences and unique values continue past what the tables already hold.
+        continuation = await Continuation.begin(options, engine, session) if count else None
         while committed < count:
+            assert continuation is not None
             size = min(chunk_size, count - committed)
-            builder = Builder(create=True, pools=pools)
             with gc_paused():
-                await builder.build(options, overrides, size)
+                builder = await _build_chunk(
+                    options, overrides, size, continuation, engine, session, pools
+                )
                 async with _chunk_transaction(engine, session, count_chunk) as connection:
                     groups = await _write_chunk(connection, builder, options.name)
+                    await continuation.record(connection)
                     # Before the commit: its flush must not see the chunk in a parent's collection.
                     _release_parents(groups)
             _settle_members(pools)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from asyncfactories._errors import FactoryArgumentError, LoadInterruptedError
 from asyncfactories._imports import import_path
 from asyncfactories._state import current_seed, run_slice, seed, set_slice
+from asyncfactories._write.append import Floors, given_floors
 from asyncfactories._write.progress import Reporter
 
 __all__ = ("base_seed", "check_shard", "enter_slice", "in_slice", "load_in_workers", "shares")
@@ -94,6 +95,7 @@ def _worker(
     seed_value: int,
     chunk_size: int,
     overrides: dict[str, Any],
+    floors: Floors | None,
     messages: Any,
     slot: int,
 ) -> None:
@@ -117,6 +119,7 @@ def _worker(
 
     try:
         enter_slice(index, slices, seed_value)
+        given_floors(floors)  # the parent's reading: asyncio.run copies this context
         done = asyncio.run(run())
         messages.put(("done", slot, done, None))
     except LoadInterruptedError as exc:
@@ -151,6 +154,7 @@ async def load_in_workers(
     url: str,
     count: int,
     *,
+    floors: Floors | None,
     workers: int,
     shard: tuple[int, int],
     chunk_size: int,
@@ -184,6 +188,7 @@ async def load_in_workers(
                 seed_value,
                 chunk_size,
                 dict(overrides),
+                floors,
                 messages,
                 slot,
             ),

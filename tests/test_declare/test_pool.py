@@ -253,3 +253,16 @@ def test_overrides_cannot_reach_into_given_objects() -> None:
         EpisodeFactory.build(agent=Pool(agents), agent__name="x")
     assert caught.value.factory == "EpisodeFactory"
     assert caught.value.field == "agent__name"
+
+
+@pytest.mark.asyncio
+async def test_a_second_load_makes_its_own_pool_past_the_first(durable_engine: AsyncEngine) -> None:
+    """Appending: the second load's pooled users (unique emails) continue past the first's."""
+    for _ in range(2):
+        await EpisodeFactory.load(
+            50, engine=durable_engine, chunk_size=20, user=Pool(UserFactory, 3)
+        )
+    assert await count(durable_engine, User) == 6
+    async with durable_engine.connect() as connection:
+        emails = set(await connection.scalars(select(User.email)))
+    assert len(emails) == 6
