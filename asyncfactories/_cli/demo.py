@@ -1,8 +1,8 @@
 """``asyncfactories demo``: the sample AI-agent platform, filled in one command.
 
 The data set is connected the way a real one is: agents of every maturity,
-admins and members, episodes (each with ordered segments) of existing agents
-and users, executions in every status, canvas audits. Running it again resets
+admins and members, episodes (each with ordered segments) of those agents and
+users (shared through ``Pool(objects)``), executions in every status, canvas audits. Running it again resets
 the sample tables first, so the result is the same data set, not a bigger one;
 with ``append`` it adds a new data set to the tables as they are, its unique
 values continuing past the ones there (see ``_write/append.py``).
@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from asyncfactories._build import options_of
-from asyncfactories._declare import Iterator, RelatedFactoryList
+from asyncfactories._declare import Pool, RelatedFactoryList
 from asyncfactories._state import seed as reseed
 from asyncfactories._write import Continuation, reporter
 from asyncfactories.examples.agents import factories as f
@@ -112,20 +112,20 @@ async def _fill(
     await f.EpisodeWithSegmentsFactory.load(
         sizes.episodes,
         engine=engine,
-        agent=Iterator(agents),
-        user=Iterator(users),
+        agent=Pool(agents),
+        user=Pool(users),
         progress=by_chunk(1 + segments),
     )
     advance(sizes.episodes * (1 + segments))
     await f.AgentExecutionFactory.load(
-        sizes.executions, engine=engine, agent=Iterator(agents), progress=by_chunk(1)
+        sizes.executions, engine=engine, agent=Pool(agents), progress=by_chunk(1)
     )
     advance(sizes.executions)
     await f.CanvasAuditFactory.load(
         sizes.audits,
         engine=engine,
-        agent=Iterator(agents),
-        user=Iterator(users),
+        agent=Pool(agents),
+        user=Pool(users),
         progress=by_chunk(1),
     )
     advance(sizes.audits)
