@@ -2,8 +2,9 @@
 
 The data set is connected the way a real one is: agents of every maturity,
 admins and members, episodes (each with ordered segments) of those agents and
-users (shared through ``Pool(objects)``), executions in every status, canvas audits. Running it again resets
-the sample tables first, so the result is the same data set, not a bigger one;
+users (shared through ``Pool(objects)``), executions in every status, canvas
+audits. Running it again resets the sample tables first, so the result is the
+same data set, not a bigger one;
 with ``append`` it adds a new data set to the tables as they are, its unique
 values continuing past the ones there (see ``_write/append.py``).
 """
