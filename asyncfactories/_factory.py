@@ -14,7 +14,6 @@ from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from asyncfactories._autofill import remember_factory
 from asyncfactories._build import (
     Builder,
     FactoryOptions,
@@ -22,6 +21,7 @@ from asyncfactories._build import (
     MetaView,
     check_definition,
     parse_options,
+    remember_factory,
     run_sync,
 )
 from asyncfactories._errors import FactoryArgumentError, FactoryDefinitionError

@@ -3,9 +3,12 @@
 ``options`` parses ``Meta``, ``Params`` and the class body into a frozen
 :class:`FactoryOptions`; ``resolver`` orders the fields (cycles refused) and
 resolves each row in one async loop, calling the model; ``meta`` is the
-read-only ``cls._meta`` view factory_boy code reads.
+read-only ``cls._meta`` view factory_boy code reads; ``autofill`` (with its
+``autofill_types`` and ``autofill_parents``) the declarations for the columns a
+factory leaves out, added while the options are parsed.
 """
 
+from asyncfactories._build.autofill import live_factories, remember_factory, unique_counters
 from asyncfactories._build.meta import MetaDescriptor, MetaView
 from asyncfactories._build.options import (
     STRATEGIES,
@@ -30,9 +33,12 @@ __all__ = (
     "MetaView",
     "StubObject",
     "check_definition",
+    "live_factories",
     "default_hook",
     "options_of",
     "own_options",
     "parse_options",
+    "remember_factory",
     "run_sync",
+    "unique_counters",
 )

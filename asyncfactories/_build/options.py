@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session, async_sessionmaker
 from sqlalchemy.orm import Mapper, Session, scoped_session
 
-from asyncfactories._autofill import autofill_declarations
+from asyncfactories._build.autofill import autofill_declarations
 from asyncfactories._build.checks import (
     check_keys,
     check_model,
@@ -61,7 +61,7 @@ META_KEYS = (
     "exclude",
     "rename",
     "inline_args",
-    "autofill",  # issue 17: True (default), False or "all"; checked by _autofill
+    "autofill",  # issue 17: True (default), False or "all"; checked by _build.autofill
 )
 #: factory_boy's strategies, the values of ``Meta.strategy``.
 STRATEGIES = ("build", "create", "stub")

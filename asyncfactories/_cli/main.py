@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from asyncfactories._build import options_of
 from asyncfactories._cli.demo import run_demo
+from asyncfactories._cli.lint import add_lint_command, run_lint_command
 from asyncfactories._errors import FactoryError, LoadInterruptedError
 from asyncfactories._factory import AsyncFactory
 from asyncfactories._imports import PathNotFound, import_path
-from asyncfactories._lint_cli import add_lint_command, run_lint_command
 from asyncfactories._state import seed as reseed
 from asyncfactories._write import count_rows, reporter
 

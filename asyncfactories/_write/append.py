@@ -45,8 +45,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from asyncfactories._autofill import live_factories, unique_counters
-from asyncfactories._build import FactoryOptions
+from asyncfactories._build import FactoryOptions, live_factories, unique_counters
 from asyncfactories._state import Hierarchy, all_hierarchies, current_slice
 
 __all__ = (

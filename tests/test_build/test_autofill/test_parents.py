@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from asyncfactories import AsyncFactory, AutofillError, Sequence, SubFactory
-from asyncfactories._autofill import factory_for
+from asyncfactories._build.autofill import factory_for
 from tests.conftest import make_engine
-from tests.test_autofill.models import Author, Book, Loose, Node, Publisher, Review
+from tests.test_build.test_autofill.models import Author, Book, Loose, Node, Publisher, Review
 
 
 class PublisherFactory(AsyncFactory[Publisher]):

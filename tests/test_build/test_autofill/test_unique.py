@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from asyncfactories import AsyncFactory, AutofillError
-from asyncfactories._autofill_types import kind_for
-from tests.test_autofill.models import AutofillBase, Narrow, Uniques
+from asyncfactories._build.autofill_types import kind_for
+from tests.test_build.test_autofill.models import AutofillBase, Narrow, Uniques
 
 UNIQUE_COLUMNS = ("id", "code", "number", "amount", "moment", "indexed")
 

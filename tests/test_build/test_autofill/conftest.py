@@ -8,7 +8,7 @@ import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from tests.conftest import fresh_tables, make_engine
-from tests.test_autofill.models import AutofillBase, PgOnlyBase
+from tests.test_build.test_autofill.models import AutofillBase, PgOnlyBase
 
 
 @pytest_asyncio.fixture

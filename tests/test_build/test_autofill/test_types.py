@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from asyncfactories import AsyncFactory
-from tests.test_autofill.models import Everything, PgOnly, Shade
+from tests.test_build.test_autofill.models import Everything, PgOnly, Shade
 
 
 class EverythingFactory(AsyncFactory[Everything]):

@@ -18,7 +18,7 @@ from asyncfactories import (
     Trait,
     set_fast_path,
 )
-from tests.test_autofill.models import Account, Dog, Everything, Shade
+from tests.test_build.test_autofill.models import Account, Dog, Everything, Shade
 
 
 class EverythingFactory(AsyncFactory[Everything]):

@@ -8,7 +8,7 @@ every model is imported) and adds ordinary declarations, so ``attributes()``,
 * :class:`Autofill` for a column that is NOT NULL with no Python default, no
   server default, not computed, not an identity or autoincrement key, not the
   polymorphic discriminator or version counter; its value comes from the
-  column's type (:mod:`asyncfactories._autofill_types`);
+  column's type (:mod:`asyncfactories._build.autofill_types`);
 * :class:`UniqueAutofill` for such a column under a unique constraint, a
   unique index or a primary key: the ``n``-th value of a counter kept per
   column (shared by every factory of the model, sliced like sequences under
@@ -37,14 +37,14 @@ from typing import Any
 from sqlalchemy import Column, ForeignKeyConstraint, Table, UniqueConstraint
 from sqlalchemy.orm import Mapper
 
-from asyncfactories._autofill_parents import (
+from asyncfactories._build.autofill_parents import (
     MADE_BY_AUTOFILL,
     AutoParent,
     factory_for,
     live_factories,
     remember_factory,
 )
-from asyncfactories._autofill_types import Kind, kind_for, label_of
+from asyncfactories._build.autofill_types import Kind, kind_for, label_of
 from asyncfactories._declare.declarations import Declaration, PostDeclaration, Row
 from asyncfactories._declare.pool import Pool
 from asyncfactories._declare.subfactory import SubFactory

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asyncfactories._autofill import Autofill, AutoParent
+from asyncfactories._build.autofill import Autofill, AutoParent
 from asyncfactories.examples import agents
 from asyncfactories.examples.agents import EpisodeFactory
 from asyncfactories.examples.agents.models import AgentMaturity, AgentStatus
