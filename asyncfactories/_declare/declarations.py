@@ -11,10 +11,12 @@ definition instead of recursing at run time.
 
 from __future__ import annotations
 
+import copy
 import dis
 import enum
 import inspect
 import itertools
+import random
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Iterator as _Iterator
@@ -47,10 +49,12 @@ __all__ = (
     "Sequence",
     "Trait",
     "argument_error",
+    "bind_part",
     "call_repr",
     "callable_name",
     "is_whole",
     "post_generation",
+    "rebound",
 )
 
 T = TypeVar("T")
@@ -108,7 +112,8 @@ class Declaration:
     ``async def``; :attr:`is_async` says so before anything runs.
     """
 
-    __slots__ = ()
+    # Weak references: the bindings to field streams are kept only while it lives.
+    __slots__ = ("__weakref__",)
 
     if TYPE_CHECKING:
         # For type checkers only (no descriptor at run time): in a factory's class body a
@@ -136,6 +141,31 @@ class Declaration:
     def evaluate(self, row: Row) -> object:
         """Return the value for the field being resolved."""
         raise NotImplementedError  # pragma: no cover - every subclass overrides it
+
+    def bind(self, source: random.Random) -> Declaration:
+        """This declaration drawing its random values from ``source``, a field's own stream.
+
+        The resolver binds each field's declaration once per call (see
+        :mod:`asyncfactories._random_source`); a declaration that draws nothing
+        random is its own binding. One that does returns a copy whose draws
+        (compiled closures included) come from ``source``.
+        """
+        return self
+
+
+def bind_part(part: object, source: random.Random) -> object:
+    """``part`` bound to ``source`` when it is a declaration (a branch, an argument)."""
+    return part.bind(source) if isinstance(part, Declaration) else part
+
+
+def rebound(declaration: Declaration, **parts: object) -> Declaration:
+    """A copy of ``declaration`` with ``parts`` replaced; itself when none changed."""
+    if all(getattr(declaration, name) is value for name, value in parts.items()):
+        return declaration
+    clone = copy.copy(declaration)
+    for name, value in parts.items():
+        object.__setattr__(clone, name, value)
+    return clone
 
 
 def is_whole(value: object) -> bool:
@@ -555,6 +585,15 @@ class Maybe(Declaration):
             if isinstance(part, Declaration):
                 names.extend(part.depends_on())
         return tuple(dict.fromkeys(names))
+
+    def bind(self, source: random.Random) -> Declaration:
+        """The decider and both branches drawing from ``source`` (one field, one stream)."""
+        return rebound(
+            self,
+            decider=bind_part(self.decider, source),
+            yes=bind_part(self.yes, source),
+            no=bind_part(self.no, source),
+        )
 
     def evaluate(self, row: Row) -> object:
         """Pick a branch and evaluate it."""
