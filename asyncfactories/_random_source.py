@@ -15,9 +15,11 @@ stream is reseeded in place when a call first asks for it afterwards
 identity for the life of the process, so the closures compiled against it (the
 fast Faker path, autofill, fuzzy values) stay valid across seeds.
 
-Outside any factory field (``Faker("name").draw()``, ``FuzzyInteger(9).fuzz()``,
-``faker_for().name()``), values come from the shared :data:`rng` and one
-Faker generator per locale, seeded from the same seed as before.
+A ``Faker(...).draw()`` or ``fuzzy.X(...).fuzz()`` called from a user's
+function while it computes a field (``LazyAttribute(lambda o: SCORE.fuzz())``)
+draws from that field's stream too (:data:`current`). Anywhere else, and for a
+Faker generator called directly (``faker_for().name()``), values come from the
+shared :data:`rng` and one Faker generator per locale, seeded by the same seed.
 
 With no seed ever set, the streams derive from a base drawn from the system's
 entropy at import (and at ``reset()``), so values differ between processes.
@@ -44,7 +46,9 @@ __all__ = (
     "DEFAULT_LOCALE",
     "Bindable",
     "Stream",
+    "bound_to",
     "compile_rng",
+    "current",
     "current_seed",
     "drawing_from",
     "faker_for",
@@ -61,6 +65,9 @@ DEFAULT_LOCALE = "en_US"
 
 rng = random.Random()
 """Shared source for draws made outside a factory field (standalone fuzzy and Faker draws)."""
+
+current = [rng]
+"""``current[0]``: the stream of the field whose user function is running, else :data:`rng`."""
 
 _generators: dict[str, Generator] = {}
 _seed: int | None = None
@@ -168,15 +175,7 @@ class Stream:
 
     def bind(self, declaration: Bindable) -> Any:
         """``declaration`` drawing from this stream, made once per declaration and kept."""
-        known = _bindings.get(declaration)
-        if known is not None:
-            bound = known.get(self)
-            if bound is not None:
-                return bound
-        bound = declaration.bind(self.random)
-        if bound is not declaration:
-            _bindings.setdefault(declaration, {})[self] = bound
-        return bound
+        return bound_to(declaration, self.random)
 
     def __repr__(self) -> str:
         return f"Stream({self.factory}.{self.field})"
@@ -185,7 +184,22 @@ class Stream:
 _streams: dict[tuple[str, str], Stream] = {}
 # Weak in the declaration: a factory's declarations (and the classes a SubFactory
 # names) go when the factory goes; a call's own override declarations too.
-_bindings: weakref.WeakKeyDictionary[Bindable, dict[Stream, object]] = weakref.WeakKeyDictionary()
+_bindings: weakref.WeakKeyDictionary[Bindable, dict[random.Random, object]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def bound_to(declaration: Bindable, source: random.Random) -> Any:
+    """``declaration.bind(source)``, made once per declaration and source, and kept."""
+    known = _bindings.get(declaration)
+    if known is not None:
+        bound = known.get(source)
+        if bound is not None:
+            return bound
+    bound = declaration.bind(source)
+    if bound is not declaration:
+        _bindings.setdefault(declaration, {})[source] = bound
+    return bound
 
 
 def stream_for(factory: str, field: str) -> Stream:

@@ -16,6 +16,7 @@ from asyncfactories._declare.declarations import (
     MISSING,
     CallableDeclaration,
     Declaration,
+    InStream,
     Iterator,
     LazyAttribute,
     PostDeclaration,
@@ -145,8 +146,8 @@ class Transformer(CallableDeclaration):
         return Transformer(value, transform=self.function)
 
     def bind(self, source: random.Random) -> Declaration:
-        """The default drawing from ``source`` when it is a declaration."""
-        return rebound(self, default=bind_part(self.default, source))
+        """The default drawing from ``source`` when it is a declaration; the function too."""
+        return InStream(rebound(self, default=bind_part(self.default, source)), source)
 
     def evaluate(self, row: Row) -> object:
         """Transform the default (evaluated first when it is a declaration)."""

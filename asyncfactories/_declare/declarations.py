@@ -28,6 +28,7 @@ from asyncfactories._errors import (
     UnknownAttributeError,
     UnknownFieldError,
 )
+from asyncfactories._random_source import current
 
 if TYPE_CHECKING:
     from asyncfactories._state import Hierarchy
@@ -37,6 +38,7 @@ __all__ = (
     "SKIP",
     "CallableDeclaration",
     "Declaration",
+    "InStream",
     "Iterator",
     "LazyAttribute",
     "LazyFunction",
@@ -291,8 +293,48 @@ class CallableDeclaration(Declaration):
         """Whether the wrapped callable is an ``async def``."""
         return self._async
 
+    def bind(self, source: random.Random) -> Declaration:
+        """The function run with ``source`` as the stream of library draws it makes."""
+        return InStream(self, source)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({callable_name(self.function)})"
+
+
+class InStream(Declaration):
+    """A user's function computing a field, with the field's stream as :data:`current`.
+
+    So ``LazyAttribute(lambda o: SCORES.fuzz())`` draws from the field's own
+    stream, as a declared ``FuzzyFloat`` would. The body of an ``async def``
+    runs after ``evaluate`` returns: its draws come from the shared source.
+    """
+
+    __slots__ = ("inner", "source")
+
+    def __init__(self, inner: Declaration, source: random.Random) -> None:
+        self.inner = inner
+        self.source = source
+
+    @property
+    def is_async(self) -> bool:
+        """Whether the function is an ``async def``."""
+        return self.inner.is_async
+
+    def depends_on(self) -> tuple[str, ...]:
+        """What the function reads."""
+        return self.inner.depends_on()
+
+    def evaluate(self, row: Row) -> object:
+        """Run the declaration with the field's stream current."""
+        shared = current[0]
+        current[0] = self.source
+        try:
+            return self.inner.evaluate(row)
+        finally:
+            current[0] = shared
+
+    def __repr__(self) -> str:
+        return repr(self.inner)
 
 
 class LazyFunction(CallableDeclaration):

@@ -27,6 +27,7 @@ from asyncfactories._errors import (
     close_match,
 )
 from asyncfactories._fastfaker import compile_fast
+from asyncfactories._random_source import bound_to, current, rng
 from asyncfactories._state import DEFAULT_LOCALE, faker_for, fast_path_enabled
 
 __all__ = ("Faker",)
@@ -202,7 +203,14 @@ class Faker(Declaration):
         return draw
 
     def draw(self) -> object:
-        """Draw one value (no uniqueness), outside any factory."""
+        """Draw one value (no uniqueness), outside any factory.
+
+        Called from a user's function computing a field, it draws from that field's stream.
+        """
+        source = current[0]
+        if source is not rng and self._source is None:
+            bound: Faker = bound_to(self, source)
+            return bound._drawer()()
         return self._drawer()()
 
     @classmethod
