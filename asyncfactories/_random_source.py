@@ -32,7 +32,7 @@ import random
 import typing
 import weakref
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
@@ -46,6 +46,7 @@ __all__ = (
     "DEFAULT_LOCALE",
     "Bindable",
     "Stream",
+    "bind_field",
     "bound_to",
     "compile_rng",
     "current",
@@ -165,41 +166,44 @@ def stream_seed(base: int, factory: str, field: str) -> int:
 class Stream:
     """The random source of one field of one factory, and its declarations bound to it."""
 
-    __slots__ = ("epoch", "factory", "field", "random")
+    __slots__ = ("_bound", "epoch", "factory", "field", "random")
 
     def __init__(self, factory: str, field: str) -> None:
         self.factory = factory
         self.field = field
         self.random = random.Random(stream_seed(_base, factory, field))
         self.epoch = _epoch
+        # id(declaration) -> (a weak reference to it, its binding). Weak: a factory's
+        # declarations (and the classes a SubFactory names) go when the factory goes,
+        # a call's own override declarations too.
+        self._bound: dict[int, tuple[weakref.ref[Bindable], object]] = {}
+        _by_source[self.random] = self
 
     def bind(self, declaration: Bindable) -> Any:
         """``declaration`` drawing from this stream, made once per declaration and kept."""
-        return bound_to(declaration, self.random)
+        entry = self._bound.get(id(declaration))
+        if entry is not None and entry[0]() is declaration:
+            return entry[1]
+        bound = declaration.bind(self.random)
+        if bound is not declaration:
+            key = id(declaration)
+            self._bound[key] = (weakref.ref(declaration, self._forget(key)), bound)
+        return bound
+
+    def _forget(self, key: int) -> Callable[[weakref.ref[Bindable]], None]:
+        def forget(ref: weakref.ref[Bindable]) -> None:
+            entry = self._bound.get(key)
+            if entry is not None and entry[0] is ref:
+                del self._bound[key]
+
+        return forget
 
     def __repr__(self) -> str:
         return f"Stream({self.factory}.{self.field})"
 
 
 _streams: dict[tuple[str, str], Stream] = {}
-# Weak in the declaration: a factory's declarations (and the classes a SubFactory
-# names) go when the factory goes; a call's own override declarations too.
-_bindings: weakref.WeakKeyDictionary[Bindable, dict[random.Random, object]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def bound_to(declaration: Bindable, source: random.Random) -> Any:
-    """``declaration.bind(source)``, made once per declaration and source, and kept."""
-    known = _bindings.get(declaration)
-    if known is not None:
-        bound = known.get(source)
-        if bound is not None:
-            return bound
-    bound = declaration.bind(source)
-    if bound is not declaration:
-        _bindings.setdefault(declaration, {})[source] = bound
-    return bound
+_by_source: dict[random.Random, Stream] = {}
 
 
 def stream_for(factory: str, field: str) -> Stream:
@@ -211,6 +215,23 @@ def stream_for(factory: str, field: str) -> Stream:
         stream.random.seed(stream_seed(_base, factory, field))
         stream.epoch = _epoch
     return stream
+
+
+def bind_field(factory: str, field: str, declaration: Bindable) -> Any:
+    """``declaration`` bound to the stream of ``factory.field`` (what the resolver calls)."""
+    stream = _streams.get((factory, field))
+    if stream is None or stream.epoch != _epoch:
+        stream = stream_for(factory, field)
+    entry = stream._bound.get(id(declaration))
+    if entry is not None and entry[0]() is declaration:
+        return entry[1]
+    return stream.bind(declaration)
+
+
+def bound_to(declaration: Bindable, source: random.Random) -> Any:
+    """``declaration`` bound to ``source``: kept when ``source`` is a stream's."""
+    stream = _by_source.get(source)
+    return declaration.bind(source) if stream is None else stream.bind(declaration)
 
 
 # -- compiling against a source ---------------------------------------------------------

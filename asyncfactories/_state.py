@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from asyncfactories._random_source import (
     DEFAULT_LOCALE,
+    bind_field,
     current_seed,
     faker_for,
     get_state,
@@ -49,6 +50,7 @@ __all__ = (
     "Hierarchy",
     "UniqueValues",
     "all_hierarchies",
+    "bind_field",
     "current_seed",
     "current_slice",
     "faker_for",

@@ -41,7 +41,7 @@ from asyncfactories._errors import (
     close_match,
 )
 from asyncfactories._build.options import FactoryOptions, UnknownDeclaredFieldError
-from asyncfactories._state import last_resolved_session, stream_for, using_hook_session
+from asyncfactories._state import bind_field, last_resolved_session, using_hook_session
 from asyncfactories._declare import SubFactory
 
 __all__ = ("Builder", "Call", "StubObject", "check_definition", "options_of", "run_sync")
@@ -177,7 +177,7 @@ class Call:
                     value = given(value)
             if isinstance(value, Declaration):
                 # Each field draws from its own stream (seed, factory, field): bound once per call.
-                value = stream_for(options.stream_name, name).bind(value)
+                value = bind_field(options.stream_name, name, value)
             steps.append((name, value, isinstance(value, Declaration)))
         self.steps = tuple(steps)
         self.lookup = {name: value for name, value, _ in self.steps}
