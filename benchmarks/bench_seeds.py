@@ -8,7 +8,9 @@ repetition to the next, so drift on a shared machine hits both), which imports
 the library from its PATH, warms up, and times ``build_batch(size)`` of two
 factories, ``--inner`` times each, interleaved: the sample domain's
 ``AgentFactory`` and a Faker/fuzzy-heavy one (twelve random fields, one
-unique). A repetition's time for a side is the median of its inner runs; the
+unique); and ``size // 10`` single ``AgentFactory.build()`` calls, where the
+per-call work (binding each field to its stream) shows most. A repetition's
+time for a side is the median of its inner runs; the
 ratio after / before is taken per repetition, and its median reported with the
 min-max range. Results go to ``benchmarks/results/seeds.json`` and ``seeds.md``.
 """
@@ -32,7 +34,7 @@ __all__ = ("main", "run")
 
 HERE = Path(__file__).resolve()
 RESULTS = HERE.parent / "results"
-CASES = ("AgentFactory", "ContactFactory")
+CASES = ("AgentFactory", "ContactFactory", "AgentFactory.build()")
 
 
 def _worker(size: int, inner: int) -> dict[str, list[float]]:
@@ -57,16 +59,24 @@ def _worker(size: int, inner: int) -> dict[str, list[float]]:
         joined = fuzzy.FuzzyDateTime(datetime(2020, 1, 1, tzinfo=UTC))
         code = fuzzy.FuzzyText(length=8)
 
-    factories: dict[str, Any] = {"AgentFactory": AgentFactory, "ContactFactory": ContactFactory}
+    def singles() -> None:
+        for _ in range(size // 10):
+            AgentFactory.build()
+
+    builds: dict[str, Callable[[], object]] = {
+        "AgentFactory": lambda: AgentFactory.build_batch(size),
+        "ContactFactory": lambda: ContactFactory.build_batch(size),
+        "AgentFactory.build()": singles,
+    }
     seed(12345)
-    for factory in factories.values():  # warm-up: compiled closures, caches
-        factory.build_batch(size // 10)
+    AgentFactory.build_batch(size // 10)  # warm-up: compiled closures, caches
+    ContactFactory.build_batch(size // 10)
     times: dict[str, list[float]] = {name: [] for name in CASES}
     for rep in range(inner):
         for name in CASES if rep % 2 == 0 else reversed(CASES):
-            factory = factories[name]
-            factory.reset_sequence()
-            times[name].append(_seconds(lambda f=factory: f.build_batch(size)))
+            AgentFactory.reset_sequence()
+            ContactFactory.reset_sequence()
+            times[name].append(_seconds(builds[name]))
     return times
 
 
@@ -118,9 +128,11 @@ def run(before: Path, after: Path, reps: int, size: int, inner: int) -> dict[str
     cases: dict[str, Any] = {}
     for case in CASES:
         b, a = times["before"][case], times["after"][case]
+        made = size // 10 if case.endswith("()") else size
         cases[case] = {
-            "before_objects_per_s": _summary([size / t for t in b]),
-            "after_objects_per_s": _summary([size / t for t in a]),
+            "objects": made,
+            "before_objects_per_s": _summary([made / t for t in b]),
+            "after_objects_per_s": _summary([made / t for t in a]),
             "time_ratio_after_over_before": _summary([x / y for x, y in zip(a, b, strict=True)]),
         }
     return {"size": size, "reps": reps, "inner": inner, "cases": cases}
@@ -133,13 +145,17 @@ def table(result: dict[str, Any]) -> str:
         return f"{s['median']:{fmt}} ({s['min']:{fmt}}-{s['max']:{fmt}})"
 
     lines = [
-        f"| build_batch({result['size']:,}) | before, objects/s | after, objects/s "
-        "| time ratio after / before |",
+        "| case | before, objects/s | after, objects/s | time ratio after / before |",
         "|---|---:|---:|---:|",
     ]
     for case, row in result["cases"].items():
+        label = (
+            f"{row['objects']:,} x {case}"
+            if case.endswith("()")
+            else f"{case}.build_batch({row['objects']:,})"
+        )
         lines.append(
-            f"| {case} | {cell(row['before_objects_per_s'], ',.0f')} "
+            f"| {label} | {cell(row['before_objects_per_s'], ',.0f')} "
             f"| {cell(row['after_objects_per_s'], ',.0f')} "
             f"| {cell(row['time_ratio_after_over_before'], '.3f')} |"
         )
