@@ -9,9 +9,15 @@ declaration, or a test that runs earlier under another seed, leaves them as
 they were. blake2b, not ``hash()``, so that the same seed gives the same
 streams in every process (workers, shards, reruns).
 
+The factory is the one being resolved, not the class that declared the field:
+a subclass (``AdminUserFactory(UserFactory)``) has streams of its own, else its
+first row would repeat its parent's first row, unique email and all. A
+SubFactory's fields draw from the sub-factory's streams. Factories with the
+same qualified name share streams.
+
 Streams are cheap to reseed: :func:`seed` only moves an epoch forward, and a
 stream is reseeded in place when a call first asks for it afterwards
-(:func:`stream_for`, once per field per call). Its ``random.Random`` keeps its
+(:func:`bind_field`, once per field per call). Its ``random.Random`` keeps its
 identity for the life of the process, so the closures compiled against it (the
 fast Faker path, autofill, fuzzy values) stay valid across seeds.
 
