@@ -2,7 +2,9 @@
 
 One module holds it so there is one place to reset and one place to scope:
 
-- the seeded random source (:data:`rng`) and one Faker generator per locale;
+- the random source (:mod:`asyncfactories._random_source`, re-exported here):
+  the seed, one stream per (factory, field), the shared :data:`rng` and one
+  Faker generator per locale;
 - the sequence counters and unique-value memories, one :class:`Hierarchy` per
   factory hierarchy (factory_boy's "sequence per factory hierarchy");
 - the load slice: which residue class of every sequence this process hands
@@ -13,25 +15,31 @@ One module holds it so there is one place to reset and one place to scope:
 
 :func:`reset` is the one reset point (the pytest plugin calls it per test);
 :func:`run_slice` scopes a sharded load so the process is left exactly as it
-was found. The identity of :data:`rng` never changes: ``seed()`` reseeds it in
-place, so closures that captured it stay valid.
+was found. The identity of :data:`rng` and of every stream's ``random.Random``
+never changes: ``seed()`` reseeds them in place, so closures that captured
+them stay valid.
 """
 
 from __future__ import annotations
 
-import random
-import typing
 import weakref
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from faker import Factory as _FakerFactory
-from faker.generator import Generator
-
-from asyncfactories._errors import FactoryArgumentError
+from asyncfactories._random_source import (
+    DEFAULT_LOCALE,
+    bind_field,
+    current_seed,
+    faker_for,
+    get_state,
+    reseed_from_entropy,
+    rng,
+    seed,
+    set_state,
+    stream_for,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,6 +50,7 @@ __all__ = (
     "Hierarchy",
     "UniqueValues",
     "all_hierarchies",
+    "bind_field",
     "current_seed",
     "current_slice",
     "faker_for",
@@ -57,89 +66,10 @@ __all__ = (
     "set_fast_path",
     "set_slice",
     "set_state",
+    "stream_for",
     "using_hook_session",
     "with_suffix",
 )
-
-# -- the random source ---------------------------------------------------------------
-
-DEFAULT_LOCALE = "en_US"
-
-rng = random.Random()
-"""Shared source for fuzzy values and the fast Faker path."""
-
-_generators: dict[str, Generator] = {}
-_seed: int | None = None
-
-
-def _locale_seed(base: int, locale: str) -> int:
-    # zlib.crc32 rather than hash(): str hashes change between processes.
-    return (base * 1_000_003) ^ zlib.crc32(locale.encode())
-
-
-def faker_for(locale: str | None = None) -> Generator:
-    """Return the seeded Faker generator of ``locale`` (default ``en_US``).
-
-    Example:
-        >>> faker_for().first_name()  # doctest: +SKIP
-        'Mary'
-    """
-    key = locale or DEFAULT_LOCALE
-    generator = _generators.get(key)
-    if generator is None:
-        generator = _FakerFactory.create(key)
-        generator.seed_instance(_locale_seed(_seed, key) if _seed is not None else rng.random())
-        _generators[key] = generator
-    return generator
-
-
-def seed(value: int) -> None:
-    """Reseed every random source the factories use, Faker included.
-
-    Two runs that call ``seed(n)`` with the same ``n`` and then make the same
-    calls produce the same data.
-
-    Example:
-        >>> import asyncfactories
-        >>> asyncfactories.seed(1234)
-    """
-    global _seed
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise FactoryArgumentError(
-            "seed",
-            None,
-            f"seed() got {value!r}, not a whole number",
-            "pass an int, e.g. seed(1234); the same int reproduces the same data",
-        )
-    _seed = int(value)
-    rng.seed(_seed)
-    for locale, generator in _generators.items():
-        generator.seed_instance(_locale_seed(_seed, locale))
-
-
-def current_seed() -> int | None:
-    """Return the last value given to :func:`seed`, or ``None`` if it was never called."""
-    return _seed
-
-
-def get_state() -> object:
-    """A snapshot of every random source (the shared one and each Faker locale's)."""
-    return (
-        _seed,
-        rng.getstate(),
-        {locale: generator.random.getstate() for locale, generator in _generators.items()},
-    )
-
-
-def set_state(state: object) -> None:
-    """Restore a snapshot taken by :func:`get_state`."""
-    global _seed
-    seed_value, shared, locales = typing.cast("tuple[int | None, Any, dict[str, Any]]", state)
-    _seed = seed_value
-    rng.setstate(shared)
-    for locale, generator_state in locales.items():
-        faker_for(locale).random.setstate(generator_state)
-
 
 # -- sequence counters and unique values ---------------------------------------------
 
@@ -401,10 +331,6 @@ def reset(seed_value: int | None = None) -> None:
     for hierarchy in all_hierarchies():
         hierarchy.reset()
     if seed_value is None:
-        global _seed
-        _seed = None
-        rng.seed()
-        for generator in _generators.values():
-            generator.seed_instance(rng.random())
+        reseed_from_entropy()
     else:
         seed(seed_value)

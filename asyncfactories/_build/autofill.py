@@ -27,11 +27,14 @@ every model is imported) and adds ordinary declarations, so ``attributes()``,
 
 from __future__ import annotations
 
+import copy
+import functools
 import inspect
+import random
 import re
 import typing
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Column, ForeignKeyConstraint, Table, UniqueConstraint
@@ -49,6 +52,7 @@ from asyncfactories._declare.declarations import Declaration, PostDeclaration, R
 from asyncfactories._declare.pool import Pool
 from asyncfactories._declare.subfactory import SubFactory
 from asyncfactories._errors import AutofillError, FactoryDefinitionError
+from asyncfactories._random_source import drawing_from
 from asyncfactories._state import Hierarchy
 
 __all__ = (
@@ -71,11 +75,30 @@ SETTINGS = (True, False, "all")
 class Autofill(Declaration):
     """A value for a required column, drawn from its type (see :func:`kind_for`)."""
 
-    __slots__ = ("_draw", "column", "label")
+    __slots__ = ("_draw", "_remake", "column", "label")
 
-    def __init__(self, column: str, kind: Kind) -> None:
+    def __init__(
+        self, column: str, kind: Kind, remake: Callable[[], Kind | None] | None = None
+    ) -> None:
         self.column = column
         self.label = kind.label
+        self._draw = kind.draw
+        #: Compiles the kind again, against the source :func:`drawing_from` names.
+        self._remake = remake
+
+    def bind(self, source: random.Random) -> Declaration:
+        """A copy whose values come from ``source`` (the column's field stream)."""
+        if self._remake is None:
+            return self
+        with drawing_from(source):
+            kind = self._remake()
+        if kind is None:  # pragma: no cover - the same type gave a kind at class definition
+            return self
+        bound = copy.copy(self)
+        bound._take(kind)
+        return bound
+
+    def _take(self, kind: Kind) -> None:
         self._draw = kind.draw
 
     def evaluate(self, row: Row) -> object:
@@ -91,12 +114,22 @@ class UniqueAutofill(Autofill):
 
     __slots__ = ("_counter", "_nth", "capacity", "table")
 
-    def __init__(self, column: str, kind: Kind, table: str, counter: Hierarchy) -> None:
-        super().__init__(column, kind)
+    def __init__(
+        self,
+        column: str,
+        kind: Kind,
+        table: str,
+        counter: Hierarchy,
+        remake: Callable[[], Kind | None] | None = None,
+    ) -> None:
+        super().__init__(column, kind, remake)
         self._nth = kind.nth
         self.capacity = kind.capacity
         self.table = table
         self._counter = counter
+
+    def _take(self, kind: Kind) -> None:
+        self._draw, self._nth = kind.draw, kind.nth
 
     def evaluate(self, row: Row) -> object:
         """The value of the column's next number."""
@@ -298,7 +331,8 @@ class _Plan:
                 or not _wanted(column, self.every)
             ):
                 continue
-            kind = kind_for(column.type, _json_shape(mapper.class_, key))
+            remake = functools.partial(kind_for, column.type, _json_shape(mapper.class_, key))
+            kind = remake()
             if kind is None:
                 if not self.every or (not column.nullable and column.server_default is None):
                     raise self._cannot(key, column)
@@ -309,9 +343,11 @@ class _Plan:
             if unique:
                 table = column.table
                 assert isinstance(table, Table)
-                self.fields[key] = UniqueAutofill(column.name, kind, table.name, _counter(column))
+                self.fields[key] = UniqueAutofill(
+                    column.name, kind, table.name, _counter(column), remake
+                )
             else:
-                self.fields[key] = Autofill(column.name, kind)
+                self.fields[key] = Autofill(column.name, kind, remake)
 
     def parents(self, values: Mapping[str, object]) -> None:
         mapper = self.mapper

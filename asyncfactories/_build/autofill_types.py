@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import types as sa
 from sqlalchemy.dialects import postgresql
 
-from asyncfactories._state import DEFAULT_LOCALE, faker_for, rng
+from asyncfactories._random_source import DEFAULT_LOCALE, compile_rng, faker_for
 
 __all__ = ("Kind", "kind_for", "label_of")
 
@@ -83,14 +83,14 @@ def _words() -> tuple[str, ...]:
 
 def _pick(values: tuple[Any, ...]) -> Draw:
     n = float(len(values))
-    random, floor = rng.random, math.floor
+    random, floor = compile_rng().random, math.floor
     return lambda: values[floor(random() * n)]
 
 
 def _below(count: int) -> Callable[[], int]:
     """A uniform integer in ``[0, count)``."""
     n = float(count)
-    random, floor = rng.random, math.floor
+    random, floor = compile_rng().random, math.floor
     return lambda: floor(random() * n)
 
 
@@ -102,7 +102,7 @@ def text_draw(limit: int) -> Callable[[], str]:
         return _pick(short)
     n = float(len(words))
     most = float(max(1, min(limit // 6, 30)))
-    random, floor, join = rng.random, math.floor, " ".join
+    random, floor, join = compile_rng().random, math.floor, " ".join
 
     def draw() -> str:
         text = join([words[floor(random() * n)] for _ in repeat(None, 1 + floor(random() * most))])
@@ -168,7 +168,7 @@ def _integer_kind(type_: sa.Integer, label: str) -> Kind:
 
 
 def _float_kind(type_: sa.Float[Any], label: str) -> Kind:
-    random = rng.random
+    random = compile_rng().random
 
     def draw() -> float:
         return round(random() * 1000, 3)
@@ -240,7 +240,7 @@ def _interval_kind(label: str) -> Kind:
 
 
 def _uuid_kind(type_: sa.Uuid[Any], label: str) -> Kind:
-    getrandbits = rng.getrandbits
+    getrandbits = compile_rng().getrandbits
     make = uuid.UUID
 
     def draw() -> uuid.UUID:
@@ -275,7 +275,7 @@ def _json_kind(label: str, shape: type) -> Kind:
 def _binary_kind(type_: sa.LargeBinary | sa.BINARY | sa.VARBINARY, label: str) -> Kind:
     length = type_.length
     size = min(length or 16, 16)
-    randbytes = rng.randbytes
+    randbytes = compile_rng().randbytes
     width = min(size, 8)
 
     def nth(n: int) -> bytes:
@@ -340,7 +340,7 @@ def kind_for(type_: sa.TypeEngine[Any], json_shape: type = dict) -> Kind | None:
     if isinstance(type_, sa.Enum):
         return _enum_kind(type_, label)
     if isinstance(type_, sa.Boolean):
-        random = rng.random
+        random = compile_rng().random
         return Kind(label, lambda: random() < 0.5, (False, True).__getitem__, 2)
     if isinstance(type_, sa.Interval | postgresql.INTERVAL):
         return _interval_kind(label)

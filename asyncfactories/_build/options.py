@@ -159,6 +159,8 @@ class FactoryOptions:
     rename: Mapping[str, str] = dataclasses.field(default_factory=dict)
     #: Meta.inline_args: fields passed to the model positionally, in this order.
     inline_args: tuple[str, ...] = ()
+    #: ``module.QualName``: what the factory's field streams derive from (with the seed).
+    stream_name: str = ""
 
     @property
     def prepares(self) -> bool:
@@ -439,6 +441,14 @@ def parse_options(
         rename=rename,
         inline_args=inline_args,
         nested_body=nested_body,
+        stream_name=_stream_name(cls),
     )
     check_options(options)
     return options
+
+
+def _stream_name(cls: type) -> str:
+    # A script's classes are __mp_main__ in the processes multiprocessing spawns.
+    module = "__main__" if cls.__module__ == "__mp_main__" else cls.__module__
+    return f"{module}.{cls.__qualname__}"
+

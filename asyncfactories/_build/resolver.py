@@ -43,7 +43,7 @@ from asyncfactories._errors import (
     UnknownFieldError,
     close_match,
 )
-from asyncfactories._state import Hierarchy, last_resolved_session, using_hook_session
+from asyncfactories._state import Hierarchy, bind_field, last_resolved_session, using_hook_session
 
 __all__ = ("Builder", "Call", "StubObject", "check_definition", "options_of", "run_sync")
 
@@ -176,6 +176,9 @@ class Call:
                 )
                 if given is not None:
                     value = given(value)
+            if isinstance(value, Declaration):
+                # Each field draws from its own stream (seed, factory, field): bound once per call.
+                value = bind_field(options.stream_name, name, value)
             steps.append((name, value, isinstance(value, Declaration)))
         self.steps = tuple(steps)
         self.lookup = {name: value for name, value, _ in self.steps}
@@ -548,7 +551,7 @@ class Row:
 
     def pooled(self, pool: Pool) -> object:
         """This row's member of ``pool``; the call makes the members on first use."""
-        found = self.builder.pools.get(id(pool))
+        found = self.builder.pools.get(pool.key)
         if found is not None:
             return found[1].next()
         if pool.objects is not None:
@@ -646,7 +649,7 @@ class Builder:
         pools: dict[int, tuple[Pool, PoolMembers]] | None = None,
     ) -> None:
         self.create = create
-        #: The members of each Pool this call used, by id(pool); a load passes
+        #: The members of each Pool this call used, by ``pool.key``; a load passes
         #: the same dict to every chunk's builder, so the pool is made once.
         self.pools = pools if pools is not None else {}
         self.attributes_only = attributes_only
@@ -669,8 +672,8 @@ class Builder:
 
     def share(self, pool: Pool, members: list[Any]) -> PoolMembers:
         """Record the members of ``pool`` for the rest of the call."""
-        shared = PoolMembers(members, pool.pick)
-        self.pools[id(pool)] = (pool, shared)  # the pool is kept, so its id stays its own
+        shared = PoolMembers(members, pool)
+        self.pools[pool.key] = (pool, shared)  # the pool is kept, so its key stays its own
         return shared
 
     def one(

@@ -8,18 +8,23 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from asyncfactories._declare.declarations import (
     MISSING,
     CallableDeclaration,
+    Declaration,
+    InStream,
     Iterator,
     LazyAttribute,
     PostDeclaration,
     Row,
     Sequence,
+    bind_part,
     callable_name,
+    rebound,
 )
 from asyncfactories._declare.subfactory import SubFactory
 from asyncfactories._errors import FactoryDefinitionError
@@ -139,6 +144,10 @@ class Transformer(CallableDeclaration):
         if isinstance(value, _Force):
             return value.forced_value
         return Transformer(value, transform=self.function)
+
+    def bind(self, source: random.Random) -> Declaration:
+        """The default drawing from ``source`` when it is a declaration; the function too."""
+        return InStream(rebound(self, default=bind_part(self.default, source)), source)
 
     def evaluate(self, row: Row) -> object:
         """Transform the default (evaluated first when it is a declaration)."""

@@ -11,10 +11,12 @@ definition instead of recursing at run time.
 
 from __future__ import annotations
 
+import copy
 import dis
 import enum
 import inspect
 import itertools
+import random
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Iterator as _Iterator
@@ -26,6 +28,7 @@ from asyncfactories._errors import (
     UnknownAttributeError,
     UnknownFieldError,
 )
+from asyncfactories._random_source import current
 
 if TYPE_CHECKING:
     from asyncfactories._state import Hierarchy
@@ -35,6 +38,7 @@ __all__ = (
     "SKIP",
     "CallableDeclaration",
     "Declaration",
+    "InStream",
     "Iterator",
     "LazyAttribute",
     "LazyFunction",
@@ -47,10 +51,12 @@ __all__ = (
     "Sequence",
     "Trait",
     "argument_error",
+    "bind_part",
     "call_repr",
     "callable_name",
     "is_whole",
     "post_generation",
+    "rebound",
 )
 
 T = TypeVar("T")
@@ -110,7 +116,8 @@ class Declaration:
     ``async def``; :attr:`is_async` says so before anything runs.
     """
 
-    __slots__ = ()
+    # Weak references: the bindings to field streams are kept only while it lives.
+    __slots__ = ("__weakref__",)
 
     if TYPE_CHECKING:
         # For type checkers only (no descriptor at run time): in a factory's class body a
@@ -138,6 +145,31 @@ class Declaration:
     def evaluate(self, row: Row) -> object:
         """Return the value for the field being resolved."""
         raise NotImplementedError  # pragma: no cover - every subclass overrides it
+
+    def bind(self, source: random.Random) -> Declaration:
+        """This declaration drawing its random values from ``source``, a field's own stream.
+
+        The resolver binds each field's declaration once per call (see
+        :mod:`asyncfactories._random_source`); a declaration that draws nothing
+        random is its own binding. One that does returns a copy whose draws
+        (compiled closures included) come from ``source``.
+        """
+        return self
+
+
+def bind_part(part: object, source: random.Random) -> object:
+    """``part`` bound to ``source`` when it is a declaration (a branch, an argument)."""
+    return part.bind(source) if isinstance(part, Declaration) else part
+
+
+def rebound(declaration: Declaration, **parts: object) -> Declaration:
+    """A copy of ``declaration`` with ``parts`` replaced; itself when none changed."""
+    if all(getattr(declaration, name) is value for name, value in parts.items()):
+        return declaration
+    clone = copy.copy(declaration)
+    for name, value in parts.items():
+        object.__setattr__(clone, name, value)
+    return clone
 
 
 def is_whole(value: object) -> bool:
@@ -263,8 +295,48 @@ class CallableDeclaration(Declaration):
         """Whether the wrapped callable is an ``async def``."""
         return self._async
 
+    def bind(self, source: random.Random) -> Declaration:
+        """The function run with ``source`` as the stream of library draws it makes."""
+        return InStream(self, source)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({callable_name(self.function)})"
+
+
+class InStream(Declaration):
+    """A user's function computing a field, with the field's stream as :data:`current`.
+
+    So ``LazyAttribute(lambda o: SCORES.fuzz())`` draws from the field's own
+    stream, as a declared ``FuzzyFloat`` would. The body of an ``async def``
+    runs after ``evaluate`` returns: its draws come from the shared source.
+    """
+
+    __slots__ = ("inner", "source")
+
+    def __init__(self, inner: Declaration, source: random.Random) -> None:
+        self.inner = inner
+        self.source = source
+
+    @property
+    def is_async(self) -> bool:
+        """Whether the function is an ``async def``."""
+        return self.inner.is_async
+
+    def depends_on(self) -> tuple[str, ...]:
+        """What the function reads."""
+        return self.inner.depends_on()
+
+    def evaluate(self, row: Row) -> object:
+        """Run the declaration with the field's stream current."""
+        shared = current[0]
+        current[0] = self.source
+        try:
+            return self.inner.evaluate(row)
+        finally:
+            current[0] = shared
+
+    def __repr__(self) -> str:
+        return repr(self.inner)
 
 
 class LazyFunction(CallableDeclaration):
@@ -557,6 +629,15 @@ class Maybe(Declaration):
             if isinstance(part, Declaration):
                 names.extend(part.depends_on())
         return tuple(dict.fromkeys(names))
+
+    def bind(self, source: random.Random) -> Declaration:
+        """The decider and both branches drawing from ``source`` (one field, one stream)."""
+        return rebound(
+            self,
+            decider=bind_part(self.decider, source),
+            yes=bind_part(self.yes, source),
+            no=bind_part(self.no, source),
+        )
 
     def evaluate(self, row: Row) -> object:
         """Pick a branch and evaluate it."""

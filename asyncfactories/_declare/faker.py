@@ -3,17 +3,23 @@
 Values are drawn through the fast path of :mod:`asyncfactories._fastfaker.compile`
 when one exists for the provider, locale and arguments, and through Faker
 itself otherwise. ``unique=True`` composes with both.
+
+Bound to a field's stream (:meth:`Faker.bind`), both paths draw from it: the
+fast path is compiled against the stream's ``random.Random``, and Faker itself
+runs with that ``random.Random`` swapped into its generator for the call.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import inspect
+import random
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from asyncfactories._declare.declarations import Declaration, Row, argument_error
+from asyncfactories._declare.declarations import Declaration, Row, argument_error, bind_part
 from asyncfactories._errors import (
     AsyncDeclarationError,
     DeclarationValueError,
@@ -21,6 +27,7 @@ from asyncfactories._errors import (
     close_match,
 )
 from asyncfactories._fastfaker import compile_fast
+from asyncfactories._random_source import bound_to, current, rng
 from asyncfactories._state import DEFAULT_LOCALE, faker_for, fast_path_enabled
 
 __all__ = ("Faker",)
@@ -59,6 +66,7 @@ class Faker(Declaration):
         "_explicit",
         "_fast_draw",
         "_method",
+        "_source",
         "fast",
         "kwargs",
         "locale",
@@ -108,6 +116,16 @@ class Faker(Declaration):
         self._fast_draw: Callable[[], object] | None = None
         self._draw: Callable[[], object] | None = None
         self._checked = False
+        #: The field stream this copy draws from; ``None``: the shared sources.
+        self._source: random.Random | None = None
+
+    def bind(self, source: random.Random) -> Faker:
+        """A copy drawing from ``source``, fast path and Faker alike; lazy arguments too."""
+        bound = copy.copy(self)
+        bound._source = source
+        bound._method = bound._fast_draw = bound._draw = None
+        bound.kwargs = {k: bind_part(v, source) for k, v in self.kwargs.items()}
+        return bound
 
     def _lazy_kwargs(self) -> bool:
         return any(isinstance(v, Declaration) for v in self.kwargs.values())
@@ -167,9 +185,12 @@ class Faker(Declaration):
         method: Callable[..., object] = getattr(faker_for(self.locale), self.provider)
         self._method = method
         kwargs = self.kwargs
+        source = self._source
         if self.fast and not self._lazy_kwargs():
-            self._fast_draw = compile_fast(self.provider, self.locale, kwargs)
-        if kwargs:
+            self._fast_draw = compile_fast(self.provider, self.locale, kwargs, source)
+        if source is not None:
+            self._draw = _drawing_from(source, self.locale, method, kwargs)
+        elif kwargs:
             self._draw = lambda: method(**kwargs)
         else:
             self._draw = method
@@ -182,7 +203,14 @@ class Faker(Declaration):
         return draw
 
     def draw(self) -> object:
-        """Draw one value (no uniqueness), outside any factory."""
+        """Draw one value (no uniqueness), outside any factory.
+
+        Called from a user's function computing a field, it draws from that field's stream.
+        """
+        source = current[0]
+        if source is not rng and self._source is None:
+            bound: Faker = bound_to(self, source)
+            return bound._drawer()()
         return self._drawer()()
 
     @classmethod
@@ -246,10 +274,7 @@ class Faker(Declaration):
             k: (v.evaluate(row) if isinstance(v, Declaration) else v)
             for k, v in self.kwargs.items()
         }
-
-        def draw() -> object:
-            return method(**kwargs)
-
+        draw = self._slow(locale, method, kwargs)
         value = draw()
         return self._unique(row, value, draw) if self.unique else value
 
@@ -268,15 +293,19 @@ class Faker(Declaration):
                     f"{self!r} got an awaitable for {key}=, and a Faker provider cannot await it",
                     f"compute {key} with a plain function",
                 )
-
-        def draw() -> object:
-            return method(**kwargs)
-
+        draw = self._slow(self.locale, method, kwargs)
         try:
             value = draw()
         except _REFUSALS as exc:
             raise self._refused(row, exc) from exc
         return self._unique(row, value, draw) if self.unique else value
+
+    def _slow(
+        self, locale: str, method: Callable[..., object], kwargs: dict[str, Any]
+    ) -> Callable[[], object]:
+        if self._source is not None:
+            return _drawing_from(self._source, locale, method, kwargs)
+        return lambda: method(**kwargs)
 
     def _refused(self, row: Row, exc: Exception) -> FactoryDefinitionError:
         """A provider refusing its argument values (their names were checked at definition)."""
@@ -317,6 +346,23 @@ class Faker(Declaration):
         if self.locale != DEFAULT_LOCALE:
             parts.append(f"locale={self.locale!r}")
         return f"Faker({', '.join(parts)})"
+
+
+def _drawing_from(
+    source: random.Random, locale: str, method: Callable[..., object], kwargs: dict[str, Any]
+) -> Callable[[], object]:
+    """``method(**kwargs)`` with ``source`` as the generator's random for the call."""
+    generator = faker_for(locale)
+
+    def draw() -> object:
+        shared = generator.random
+        generator.random = source
+        try:
+            return method(**kwargs)
+        finally:
+            generator.random = shared
+
+    return draw
 
 
 class _Keyed:

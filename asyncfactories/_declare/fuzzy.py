@@ -2,7 +2,8 @@
 
 Random values within bounds, with factory_boy's names and signatures.
 
-Every draw comes from the one seedable source, so ``seed(n)`` reproduces them.
+Every draw comes from a seeded source (the field's own stream inside a
+factory), so ``seed(n)`` reproduces them.
 Bounds are checked when the factory class is defined::
 
     AgentFactory.confidence_score: FuzzyFloat(0.9, 0.5) has low > high; swap the bounds.
@@ -16,17 +17,19 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import decimal
 import enum
 import math
+import random
 import string
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Self
 
 from asyncfactories._declare import Declaration, Row, argument_error, call_repr, is_whole
 from asyncfactories._errors import DeclarationValueError
-from asyncfactories._state import rng
+from asyncfactories._random_source import current
 
 __all__ = (
     "BaseFuzzyAttribute",
@@ -43,9 +46,27 @@ __all__ = (
 
 
 class BaseFuzzyAttribute(Declaration):
-    """Base of the fuzzy family: ``fuzz()`` draws one value."""
+    """Base of the fuzzy family: ``fuzz()`` draws one value.
 
-    __slots__ = ()
+    Values come from ``self._source``, the field's own stream once the resolver
+    has bound it; unbound (a standalone ``fuzz()``), from ``current[0]``: the
+    stream of the field whose function called it, else the shared ``rng``.
+    """
+
+    __slots__ = ("_source",)
+    _source: random.Random | None
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        # Set here, not in __init__: subclasses written for factory_boy need not call super().
+        self = super().__new__(cls)
+        self._source = None
+        return self
+
+    def bind(self, source: random.Random) -> Declaration:
+        """A copy drawing from ``source``."""
+        bound = copy.copy(self)
+        bound._source = source
+        return bound
 
     def problem(self) -> tuple[str, str] | None:
         """Return ``(what is wrong, the fix)`` when the arguments cannot work."""
@@ -125,6 +146,10 @@ class FuzzyAttribute(BaseFuzzyAttribute):
             return "needs a callable", "pass a zero-argument function"
         return None
 
+    def bind(self, source: random.Random) -> Declaration:
+        """Itself: the fuzzer is the user's own function, with its own source."""
+        return self
+
     def fuzz(self) -> Any:
         """Call the fuzzer."""
         return self.fuzzer()
@@ -182,7 +207,7 @@ class FuzzyChoice(BaseFuzzyAttribute):
         choices = self._choices
         if not choices:  # first use of a generator, or nothing to choose from
             return self._pick(row.factory_name, row.field)
-        value = choices[int(rng.random() * len(choices))]
+        value = choices[int((self._source or current[0]).random() * len(choices))]
         return self.getter(value) if self.getter is not None else value
 
     def _pick(self, factory: str, field: str | None) -> Any:
@@ -196,7 +221,7 @@ class FuzzyChoice(BaseFuzzyAttribute):
                 f"{self!r} has no choices (its iterable gave nothing)",
                 "give it at least one value; a generator is read once, so pass a list",
             )
-        value = choices[int(rng.random() * len(choices))]
+        value = choices[int((self._source or current[0]).random() * len(choices))]
         return self.getter(value) if self.getter is not None else value
 
     def __repr__(self) -> str:
@@ -229,7 +254,7 @@ class FuzzyInteger(BaseFuzzyAttribute):
 
     def fuzz(self) -> int:
         """Draw an integer."""
-        return rng.randrange(self.low, self.high + 1, self.step)
+        return (self._source or current[0]).randrange(self.low, self.high + 1, self.step)
 
     def __repr__(self) -> str:
         step = f", step={self.step}" if self.step != 1 else ""
@@ -250,7 +275,7 @@ class FuzzyFloat(BaseFuzzyAttribute):
         self.low, self.high = _bounds("FuzzyFloat", low, high, (int, float), "a real number")
         _whole("FuzzyFloat", "precision", precision, "precision=6")
         self.precision = precision
-        # A span past the largest float (-1e308, 1e308) overflows rng.uniform.
+        # A span past the largest float (-1e308, 1e308) overflows Random.uniform.
         self._wide = math.isinf(float(self.high) - float(self.low))
 
     def problem(self) -> tuple[str, str] | None:
@@ -268,10 +293,10 @@ class FuzzyFloat(BaseFuzzyAttribute):
         low, high = self.low, self.high
         if self._wide:
             # The span overflows: weigh the bounds instead of adding a span.
-            u = rng.random()
+            u = (self._source or current[0]).random()
             drawn = low * (1 - u) + high * u
         else:
-            drawn = rng.uniform(low, high)
+            drawn = (self._source or current[0]).uniform(low, high)
         value = float(f"{drawn:.{self.precision}g}")
         return float(min(max(value, low), high))
 
@@ -336,7 +361,9 @@ class FuzzyDecimal(BaseFuzzyAttribute):
         if self._rounded is None:
             self._rounded = self._rounded_bounds()
         low, high = self._rounded
-        value = decimal.Decimal(str(rng.uniform(float(self.low), float(self.high))))
+        value = decimal.Decimal(
+            str((self._source or current[0]).uniform(float(self.low), float(self.high)))
+        )
         value = value.quantize(self._quantum)
         return min(max(value, low), high)
 
@@ -395,7 +422,11 @@ class FuzzyText(BaseFuzzyAttribute):
 
     def fuzz(self) -> str:
         """Draw a string."""
-        return self.prefix + "".join(rng.choices(self.chars, k=self.length)) + self.suffix
+        return (
+            self.prefix
+            + "".join((self._source or current[0]).choices(self.chars, k=self.length))
+            + self.suffix
+        )
 
     def __repr__(self) -> str:
         return f"FuzzyText(prefix={self.prefix!r}, length={self.length})"
@@ -434,7 +465,9 @@ class FuzzyDate(BaseFuzzyAttribute):
 
     def fuzz(self) -> dt.date:
         """Draw a date."""
-        ordinal = rng.randint(self.start_date.toordinal(), self.end_date.toordinal())
+        ordinal = (self._source or current[0]).randint(
+            self.start_date.toordinal(), self.end_date.toordinal()
+        )
         return dt.date.fromordinal(ordinal)
 
     def __repr__(self) -> str:
@@ -521,7 +554,7 @@ class _FuzzyMoment(BaseFuzzyAttribute):
     def fuzz(self) -> dt.datetime:
         """Draw a moment."""
         span = (self.end_dt - self.start_dt).total_seconds()
-        value = self.start_dt + dt.timedelta(seconds=rng.uniform(0, span))
+        value = self.start_dt + dt.timedelta(seconds=(self._source or current[0]).uniform(0, span))
         return value.replace(**self._forced) if self._forced else value
 
     def __repr__(self) -> str:

@@ -13,6 +13,8 @@ autofill and the write path see a declared parent.
 
 from __future__ import annotations
 
+import copy
+import random
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -47,7 +49,7 @@ class Pool(SubFactory):
         Pool(UserFactory, size=10)
     """
 
-    __slots__ = ("objects", "pick", "size")
+    __slots__ = ("_origin", "_source", "objects", "pick", "size")
 
     def __init__(
         self,
@@ -64,6 +66,10 @@ class Pool(SubFactory):
                 'pass pick="cycle" (each member in turn) or pick="random"',
             )
         self.pick: Pick = pick
+        #: The field's stream once bound (``pick="random"`` shuffles with it).
+        self._source: random.Random = rng
+        #: The declaration as written: a bound copy shares its members in a call.
+        self._origin: Pool = self
         if isinstance(factory, (type, str)):
             if not is_whole(size) or size is None or size < 1:
                 raise argument_error(
@@ -109,6 +115,19 @@ class Pool(SubFactory):
             )
         return super().with_defaults(extra)
 
+    def bind(self, source: random.Random) -> Pool:
+        """The pool shuffling with ``source`` (its field's stream), sharing members with itself."""
+        if self.pick != "random":
+            return self
+        clone = copy.copy(self)
+        clone._source = source
+        return clone
+
+    @property
+    def key(self) -> int:
+        """What a call's members are kept under: the same for the pool and its bound copies."""
+        return id(self._origin)
+
     def evaluate(self, row: Row) -> object:
         """This row's member of the pool (the pool is made on its first use in the call)."""
         return row.pooled(self)
@@ -123,19 +142,19 @@ class Pool(SubFactory):
 class PoolMembers:
     """The members of one pool in one call, and whose turn is next."""
 
-    __slots__ = ("_order", "_turn", "members", "random")
+    __slots__ = ("_order", "_source", "_turn", "members")
 
-    def __init__(self, members: list[Any], pick: Pick) -> None:
+    def __init__(self, members: list[Any], pool: Pool) -> None:
         self.members = members
-        self.random = pick == "random"
+        self._source = pool._source if pool.pick == "random" else None
         self._order = list(range(len(members)))
         self._turn = 0
 
     def next(self) -> Any:
         """The member for the next row."""
         turn = self._turn
-        if turn == 0 and self.random:
-            rng.shuffle(self._order)
+        if turn == 0 and self._source is not None:
+            self._source.shuffle(self._order)
         self._turn = (turn + 1) % len(self.members)
         return self.members[self._order[turn]]
 

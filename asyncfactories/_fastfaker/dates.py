@@ -21,7 +21,7 @@ from faker.providers.date_time import Provider as Dates
 
 from asyncfactories._fastfaker.nodes import VALUE_BUILDERS, stock
 from asyncfactories._fastfaker.text import accept
-from asyncfactories._state import rng
+from asyncfactories._random_source import compile_rng
 
 __all__ = ()
 
@@ -135,7 +135,7 @@ def _drawer(
     or everywhere. ``short`` mirrors date_time_between's special cases for
     ranges of at most a second.
     """
-    clock, random = time.time, rng.random
+    clock, random = time.time, compile_rng().random
     quick = fast or convert
     refresh_at, lo, width, plain = -math.inf, 0.0, 0.0, False
 

@@ -53,9 +53,12 @@ def _finish(node: Node) -> Node | None:
     alphabet = "".join(sorted({c for leaf in leaves for c in leaf}))
     if not any(c.isspace() or c == "-" for c in alphabet):
         return node
-    draw = node.compile()
+    return Fn(lambda: _collapsed(node.compile()), alphabet)
+
+
+def _collapsed(draw: Callable[[], str]) -> Callable[[], str]:
     sub = _SPACES.sub
-    return Fn(lambda: sub("-", draw().strip()), alphabet)
+    return lambda: sub("-", draw().strip())
 
 
 def _ascii_everywhere(node: Node, fn: Callable[[str], str]) -> bool:
@@ -104,8 +107,11 @@ def _domain_word(res: Resolver, prov: Any, kw: dict[str, object]) -> Node | None
             return None
     slugged = company.map(slug)
     alphabet = {c for leaf in slugged.leaves() or () for c in leaf} - {" "}
-    draw = slugged.compile()
-    return _finish(Fn(lambda: draw().split(" ", 1)[0], "".join(sorted(alphabet))))
+    return _finish(Fn(lambda: _first_word(slugged.compile()), "".join(sorted(alphabet))))
+
+
+def _first_word(draw: Callable[[], str]) -> Callable[[], str]:
+    return lambda: draw().split(" ", 1)[0]
 
 
 def _lowered(attr: str) -> Callable[[Resolver, Any, dict[str, object]], Node | None]:

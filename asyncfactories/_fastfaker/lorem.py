@@ -17,7 +17,7 @@ from faker.providers.lorem import Provider as Lorem
 
 from asyncfactories._fastfaker.nodes import VALUE_BUILDERS, Fn, Node, Pick, draw_list
 from asyncfactories._fastfaker.text import Resolver, accept, register
-from asyncfactories._state import rng
+from asyncfactories._random_source import compile_rng
 
 __all__ = ()
 
@@ -81,7 +81,7 @@ def _sentence_parts(
     join = str(prov.word_connector).join
     patterns = _patterns(words, _counts(nb_words, variable), prov)
     n, nc = float(len(words)), float(len(patterns))
-    random, floor = rng.random, math.floor
+    random, floor = compile_rng().random, math.floor
     return lambda: join([t[floor(random() * n)] for t in patterns[floor(random() * nc)]])
 
 
@@ -94,7 +94,7 @@ def _paragraph(words: tuple[str, ...], nb: int, variable: bool, prov: Any) -> Ca
     patterns = _patterns(words, _counts(6, True), prov)
     counts = _counts(nb, variable)
     n, npat, nc = float(len(words)), float(len(patterns)), float(len(counts))
-    random, floor = rng.random, math.floor
+    random, floor = compile_rng().random, math.floor
 
     def draw() -> str:
         tables: list[Any] = []
@@ -162,7 +162,7 @@ def _sentence_node(res: Resolver, prov: Any, kw: dict[str, object]) -> Node | No
         return None
     words = _word_list(prov, None, args["ext_word_list"])
     variable = bool(args["variable_nb_words"])
-    return None if words is None else Fn(_sentence_parts(words, nb, variable, prov))
+    return None if words is None else Fn(lambda: _sentence_parts(words, nb, variable, prov))
 
 
 @register(Lorem.paragraph)
@@ -172,7 +172,7 @@ def _paragraph_node(res: Resolver, prov: Any, kw: dict[str, object]) -> Node | N
         return None
     words = _word_list(prov, None, args["ext_word_list"])
     variable = bool(args["variable_nb_sentences"])
-    return None if words is None else Fn(_paragraph(words, nb, variable, prov))
+    return None if words is None else Fn(lambda: _paragraph(words, nb, variable, prov))
 
 
 @register(Lorem.text)
@@ -181,7 +181,7 @@ def _text_node(res: Resolver, prov: Any, kw: dict[str, object]) -> Node | None:
     if args is None or (limit := _int(args["max_nb_chars"])) is None or limit < 5:
         return None
     words = _word_list(prov, None, args["ext_word_list"])
-    return None if words is None else Fn(_text(words, limit, prov))
+    return None if words is None else Fn(lambda: _text(words, limit, prov))
 
 
 def _words(prov: Any, kw: dict[str, object]) -> Callable[[], object] | None:
@@ -195,7 +195,7 @@ def _words(prov: Any, kw: dict[str, object]) -> Callable[[], object] | None:
     if args["unique"]:
         if nb > len(population):
             return None
-        sample = rng.sample
+        sample = compile_rng().sample
         return lambda: sample(population, nb)
     return draw_list(population, nb) if nb else list
 

@@ -3,7 +3,8 @@
 Faker builds most strings by picking a format, parsing its ``{{token}}``
 placeholders and replacing ``#``/``?`` markers, every call. Here a format becomes
 a small tree of nodes (constant text, weighted picks, sequences, alternatives)
-that is compiled once into a closure drawing from :data:`asyncfactories._state.rng`.
+that is compiled into a closure drawing from the source :func:`compile_rng` names
+(one compile per field stream; the tree itself is built once and shared).
 
 Character-by-character transformations (lower-casing, transliteration) commute
 with concatenation, so :meth:`Node.map` applies them to the tables at compile
@@ -20,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from asyncfactories._state import rng
+from asyncfactories._random_source import compile_rng
 
 __all__ = (
     "VALUE_BUILDERS",
@@ -54,7 +55,7 @@ def _uniform(values: Sequence[T]) -> Callable[[], T]:
     # floor(random() * n) is what random.choices itself does for equal weights;
     # math.floor is a plain builtin call, cheaper than calling the int type.
     n = float(len(values))
-    random, floor = rng.random, math.floor
+    random, floor = compile_rng().random, math.floor
     return lambda: values[floor(random() * n)]
 
 
@@ -62,7 +63,7 @@ def _weighted(values: Sequence[T], cum: Sequence[float]) -> Callable[[], T]:
     # Same arithmetic as random.choices(cum_weights=...), minus its per-call setup.
     total = float(cum[-1])
     hi = len(cum) - 1
-    random, bisect_right = rng.random, bisect.bisect_right
+    random, bisect_right = compile_rng().random, bisect.bisect_right
     return lambda: values[bisect_right(cum, random() * total, 0, hi)]
 
 
@@ -80,7 +81,7 @@ def draw_list(values: Sequence[T], length: int) -> Callable[[], list[T]]:
     skip the comprehension's own frame.
     """
     n = float(len(values))
-    random, floor = rng.random, math.floor
+    random, floor = compile_rng().random, math.floor
     if length == 1:
         return lambda: [values[floor(random() * n)]]
     if length == 2:
@@ -167,11 +168,11 @@ class Alt(Node):
             return draws[0]
         if self.weights is None:
             n = float(len(draws))
-            random, floor = rng.random, math.floor
+            random, floor = compile_rng().random, math.floor
             return lambda: draws[floor(random() * n)]()
         cum = tuple(itertools.accumulate(self.weights))
         total, hi = cum[-1], len(cum) - 1
-        random, bisect_right = rng.random, bisect.bisect_right
+        random, bisect_right = compile_rng().random, bisect.bisect_right
         return lambda: draws[bisect_right(cum, random() * total, 0, hi)]()
 
     def map(self, fn: _Mapper) -> Node:
@@ -224,25 +225,33 @@ class Seq(Node):
 
 
 class Fn(Node):
-    """A value computed by an arbitrary closure (opaque to compile-time checks)."""
+    """A value computed by an arbitrary closure (opaque to compile-time checks).
 
-    def __init__(self, draw: Draw, alphabet: str | None = None) -> None:
-        self.draw = draw
+    It holds what makes the closure, not the closure: a node is shared by every
+    source it is compiled against, and ``make`` reads :func:`compile_rng` anew.
+    """
+
+    def __init__(self, make: Callable[[], Draw], alphabet: str | None = None) -> None:
+        self.make = make
         self.alphabet = alphabet
 
     def compile(self) -> Draw:
-        """Return the closure itself."""
-        return self.draw
+        """Return a new closure."""
+        return self.make()
 
     def map(self, fn: _Mapper) -> Node:
         """Transform each drawn value at call time."""
-        draw = self.draw
+        make = self.make
         alphabet = None if self.alphabet is None else "".join(fn(c) for c in self.alphabet)
-        return Fn(lambda: fn(draw()), alphabet)
+        return Fn(lambda: _mapped(fn, make()), alphabet)
 
     def leaves(self) -> Iterator[str] | None:
         """Yield the declared alphabet's characters, if any."""
         return None if self.alphabet is None else iter(self.alphabet)
+
+
+def _mapped(fn: _Mapper, draw: Draw) -> Draw:
+    return lambda: fn(draw())
 
 
 def _chain_leaves(nodes: Sequence[Node]) -> Iterator[str] | None:

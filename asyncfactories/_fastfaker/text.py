@@ -25,7 +25,7 @@ from faker.providers.person import Provider as Person
 from faker.utils.datasets import add_ordereddicts
 
 from asyncfactories._fastfaker.nodes import Alt, Const, Fn, Node, Pick, bothify, pick_of, seq
-from asyncfactories._state import rng
+from asyncfactories._random_source import compile_rng
 
 __all__ = ("TEXT_BUILDERS", "Resolver", "TextBuilder", "accept", "register")
 
@@ -239,9 +239,13 @@ TEXT_BUILDERS[UsAddress.military_dpo] = _fixed_numerify("military_dpo_format")
 def _us_postcode(res: Resolver, prov: Any, kw: dict[str, object]) -> Node | None:
     if kw:
         return None
-    random, floor = rng.random, math.floor
+    return Fn(_us_postcode_draw, "0123456789")
+
+
+def _us_postcode_draw() -> Callable[[], str]:
+    random, floor = compile_rng().random, math.floor
     # Faker: "%05d" % randint(501, 99950)
-    return Fn(lambda: f"{501 + floor(random() * 99450):05d}", "0123456789")
+    return lambda: f"{501 + floor(random() * 99450):05d}"
 
 
 @register(UsAddress.state_abbr)

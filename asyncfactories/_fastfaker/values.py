@@ -22,7 +22,7 @@ from asyncfactories._fastfaker.nodes import (
     stock,
 )
 from asyncfactories._fastfaker.text import accept, weighting
-from asyncfactories._state import rng
+from asyncfactories._random_source import compile_rng
 
 __all__ = ()
 
@@ -48,7 +48,7 @@ def _uuid4(prov: Any, kw: dict[str, object]) -> Value | None:
     args = accept(kw, cast_to=str)
     if args is None:
         return None
-    getrandbits = rng.getrandbits
+    getrandbits = compile_rng().getrandbits
     cast_to = args["cast_to"]
     if cast_to is str:
         join = "".join
@@ -83,12 +83,12 @@ def randint_closure(low: int, high: int, step: int = 1) -> Callable[[], int] | N
     if n <= 0:
         return None
     if n >= 1 << 32:
-        randrange = rng.randrange
+        randrange = compile_rng().randrange
         return lambda: low + step * randrange(n)
     # floor(random() * n), as random.choices does; its bias is below 2**-21 for
     # these sizes, far under any sampling noise.
     nf = float(n)
-    random, floor = rng.random, math.floor
+    random, floor = compile_rng().random, math.floor
     if step != 1:
         return lambda: low + step * floor(random() * nf)
     if low:
@@ -111,7 +111,7 @@ def _pybool(prov: Any, kw: dict[str, object]) -> Value | None:
     p = None if args is None else args["truth_probability"]
     if not _is_int(p) or not 0 <= p <= 100:  # type: ignore[operator]
         return None
-    random = rng.random
+    random = compile_rng().random
     # random_int(1, 100) <= p happens with probability p / 100.
     threshold = p / 100  # type: ignore[operator]
     return lambda: random() < threshold
@@ -175,7 +175,7 @@ def _pyfloat_fixed(
     left: int, right: int, positive: bool | None, lo: float | None, hi: float | None
 ) -> Callable[[], float] | None:
     """Mirror ``pyfloat`` once left and right digit counts are known."""
-    random, floor = rng.random, math.floor
+    random, floor = compile_rng().random, math.floor
     bounded = lo is not None or hi is not None
     signs: tuple[str, ...] = ("+", "-") if positive is None else ("+",) if positive else ("-",)
     if bounded:
@@ -250,19 +250,19 @@ def _random_elements(prov: Any, kw: dict[str, object]) -> Value | None:
             return None
         if fixed is not None and fixed > len(population):
             return None
-        sample = rng.sample
+        sample = compile_rng().sample
         if count is not None:
             return lambda: sample(population, count())
         return lambda: sample(population, fixed)  # type: ignore[arg-type]
     if weights is not None:
-        choices, cum = rng.choices, list(itertools.accumulate(weights))
+        choices, cum = compile_rng().choices, list(itertools.accumulate(weights))
         if count is not None:
             return lambda: choices(population, cum_weights=cum, k=count())
         return lambda: choices(population, cum_weights=cum, k=fixed)  # type: ignore[arg-type]
     if count is None:
         return draw_list(population, cast(int, fixed))
     n = float(len(population))
-    random, floor = rng.random, math.floor
+    random, floor = compile_rng().random, math.floor
     return lambda: [population[floor(random() * n)] for _ in _repeat(None, count())]
 
 

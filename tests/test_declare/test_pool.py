@@ -18,6 +18,7 @@ from asyncfactories import (
     Pool,
     SelfAttribute,
     Trait,
+    seed,
 )
 from asyncfactories.examples.agents.factories import (
     AgentFactory,
@@ -266,3 +267,18 @@ async def test_a_second_load_makes_its_own_pool_past_the_first(durable_engine: A
     async with durable_engine.connect() as connection:
         emails = set(await connection.scalars(select(User.email)))
     assert len(emails) == 6
+
+
+def test_random_picks_come_from_the_fields_own_stream() -> None:
+    """Same seed, same order; another field given a value leaves the picks as they were."""
+
+    def picks(**overrides: Any) -> list[str]:
+        seed(7)
+        pool = Pool(AgentFactory, 4, pick="random")
+        return [e.agent.name for e in EpisodeFactory.build_batch(12, agent=pool, **overrides)]
+
+    first = picks()
+    assert picks() == first
+    assert picks(title="fixed", workspace_id="ws-1") == first
+    assert len(set(first)) == 4
+    assert first[:4] != first[4:8] or first[4:8] != first[8:]  # rounds are shuffled
