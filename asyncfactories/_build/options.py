@@ -451,4 +451,3 @@ def _stream_name(cls: type) -> str:
     # A script's classes are __mp_main__ in the processes multiprocessing spawns.
     module = "__main__" if cls.__module__ == "__mp_main__" else cls.__module__
     return f"{module}.{cls.__qualname__}"
-
