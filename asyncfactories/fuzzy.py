@@ -12,18 +12,9 @@ Example:
     True
 """
 
-from asyncfactories._declare.fuzzy import (
-    BaseFuzzyAttribute,
-    FuzzyAttribute,
-    FuzzyChoice,
-    FuzzyDate,
-    FuzzyDateTime,
-    FuzzyDecimal,
-    FuzzyFloat,
-    FuzzyInteger,
-    FuzzyNaiveDateTime,
-    FuzzyText,
-)
+from asyncfactories._declare.fuzzy import BaseFuzzyAttribute, FuzzyAttribute, FuzzyChoice, FuzzyText
+from asyncfactories._declare.fuzzy_dates import FuzzyDate, FuzzyDateTime, FuzzyNaiveDateTime
+from asyncfactories._declare.fuzzy_numbers import FuzzyDecimal, FuzzyFloat, FuzzyInteger
 
 __all__ = (
     "BaseFuzzyAttribute",

@@ -48,9 +48,7 @@ from asyncfactories._build.autofill_parents import (
     remember_factory,
 )
 from asyncfactories._build.autofill_types import Kind, kind_for, label_of
-from asyncfactories._declare.declarations import Declaration, PostDeclaration, Row
-from asyncfactories._declare.pool import Pool
-from asyncfactories._declare.subfactory import SubFactory
+from asyncfactories._declare import Declaration, Pool, PostDeclaration, Row, SubFactory
 from asyncfactories._errors import AutofillError, FactoryDefinitionError
 from asyncfactories._random_source import drawing_from
 from asyncfactories._state import Hierarchy

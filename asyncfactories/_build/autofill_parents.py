@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Column
 from sqlalchemy.orm import MANYTOONE, Mapper, configure_mappers
 
-from asyncfactories._declare.declarations import MISSING, PostDeclaration, Row
+from asyncfactories._declare import MISSING, PostDeclaration, Row
 from asyncfactories._errors import AutofillError
 
 __all__ = ("MADE_BY_AUTOFILL", "AutoParent", "factory_for", "live_factories", "remember_factory")

@@ -1,12 +1,22 @@
 """The declaration stage: what a factory's class body says about each field.
 
-``declarations`` holds the base class, the sentinels, the read-only ``Row``
-view and the value declarations (Sequence, LazyAttribute, Iterator, Maybe,
-Trait, PostGeneration...); ``subfactory`` the SubFactory family and ``pool``
-its shared form; ``faker`` the ``Faker`` declaration; ``compat`` factory_boy's remaining names; ``fuzzy`` the
-fuzzy declarations behind :mod:`asyncfactories.fuzzy`.
+``base`` holds the base class, the sentinels and the read-only ``Row`` view;
+``declarations`` the value declarations (Sequence, LazyAttribute, Iterator,
+Maybe, Trait...); ``post`` what runs once the object is made (post_generation,
+PostGeneration); ``subfactory`` the SubFactory family and ``pool`` its shared
+form; ``faker`` the ``Faker`` declaration; ``compat`` factory_boy's remaining
+names; ``fuzzy`` the fuzzy declarations behind :mod:`asyncfactories.fuzzy`.
 """
 
+from asyncfactories._declare.base import (
+    MISSING,
+    SKIP,
+    Declaration,
+    Row,
+    argument_error,
+    call_repr,
+    is_whole,
+)
 from asyncfactories._declare.compat import (
     ContainerAttribute,
     Dict,
@@ -21,28 +31,23 @@ from asyncfactories._declare.compat import (
     sequence,
 )
 from asyncfactories._declare.declarations import (
-    MISSING,
-    SKIP,
-    Declaration,
     Iterator,
     LazyAttribute,
     LazyFunction,
     Maybe,
+    SelfAttribute,
+    Sequence,
+    Trait,
+)
+from asyncfactories._declare.faker import Faker
+from asyncfactories._declare.pool import Pool, PoolMembers
+from asyncfactories._declare.post import (
     PostDeclaration,
     PostGeneration,
     PostMaybe,
     Preset,
-    Row,
-    SelfAttribute,
-    Sequence,
-    Trait,
-    argument_error,
-    call_repr,
-    is_whole,
     post_generation,
 )
-from asyncfactories._declare.faker import Faker
-from asyncfactories._declare.pool import Pool, PoolMembers
 from asyncfactories._declare.subfactory import RelatedFactory, RelatedFactoryList, SubFactory
 
 __all__ = (

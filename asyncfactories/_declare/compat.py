@@ -12,20 +12,18 @@ import random
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from asyncfactories._declare.declarations import (
+from asyncfactories._declare.base import (
     MISSING,
     CallableDeclaration,
     Declaration,
     InStream,
-    Iterator,
-    LazyAttribute,
-    PostDeclaration,
     Row,
-    Sequence,
     bind_part,
     callable_name,
     rebound,
 )
+from asyncfactories._declare.declarations import Iterator, LazyAttribute, Sequence
+from asyncfactories._declare.post import PostDeclaration
 from asyncfactories._declare.subfactory import SubFactory
 from asyncfactories._errors import FactoryDefinitionError
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from asyncfactories._declare.declarations import Declaration, Row, argument_error, bind_part
+from asyncfactories._declare.base import Declaration, Row, argument_error, bind_part
 from asyncfactories._errors import (
     AsyncDeclarationError,
     DeclarationValueError,

@@ -18,7 +18,7 @@ import random
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from asyncfactories._declare.declarations import Row, argument_error, is_whole
+from asyncfactories._declare.base import Row, argument_error, is_whole
 from asyncfactories._declare.subfactory import FactoryRef, SubFactory, is_factory
 from asyncfactories._errors import FactoryArgumentError
 from asyncfactories._state import rng

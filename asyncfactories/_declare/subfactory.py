@@ -14,14 +14,8 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from asyncfactories._declare.declarations import (
-    MISSING,
-    Declaration,
-    PostDeclaration,
-    Row,
-    argument_error,
-    is_whole,
-)
+from asyncfactories._declare.base import MISSING, Declaration, Row, argument_error, is_whole
+from asyncfactories._declare.post import PostDeclaration
 from asyncfactories._errors import (
     DeclarationValueError,
     FactoryDefinitionError,
