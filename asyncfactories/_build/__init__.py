@@ -11,11 +11,11 @@ factory leaves out, added while the options are parsed.
 """
 
 from asyncfactories._build.autofill import live_factories, remember_factory, unique_counters
+from asyncfactories._build.hooks import default_hook
 from asyncfactories._build.meta import MetaDescriptor, MetaView
 from asyncfactories._build.options import (
     STRATEGIES,
     FactoryOptions,
-    default_hook,
     own_options,
     parse_options,
 )

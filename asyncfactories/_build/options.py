@@ -24,6 +24,7 @@ from asyncfactories._build.checks import (
     check_options,
     check_param_clash,
 )
+from asyncfactories._build.hooks import Hooks, default_hook, hooks_of
 from asyncfactories._build.model import accepted_fields, constructor_for
 from asyncfactories._declare import (
     SKIP,
@@ -43,9 +44,7 @@ from asyncfactories._state import Hierarchy
 __all__ = (
     "META_KEYS",
     "FactoryOptions",
-    "Hooks",
     "UnknownDeclaredFieldError",
-    "default_hook",
     "own_options",
     "parse_options",
 )
@@ -73,18 +72,6 @@ _ALIASES = {
 _PERSISTENCE = ("flush", "commit")
 
 
-_DEFAULT_HOOK = "__asyncfactories_default_hook__"
-_HOOK_NAMES = (
-    "_create",
-    "_build",
-    "_adjust_kwargs",
-    "_after_postgeneration",
-    "_setup_next_sequence",
-)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
 def own_options(value: object) -> FactoryOptions | None:
     """The options a factory class was defined with, or ``None`` for anything else.
 
@@ -93,33 +80,6 @@ def own_options(value: object) -> FactoryOptions | None:
     """
     options = value.__dict__.get("_options") if isinstance(value, type) else None
     return options if isinstance(options, FactoryOptions) else None
-
-
-def default_hook(function: F) -> F:
-    """Mark the library's own version of a factory_boy hook, so overrides can be told apart."""
-    setattr(function, _DEFAULT_HOOK, True)
-    return function
-
-
-@dataclasses.dataclass(frozen=True)
-class Hooks:
-    """The factory_boy classmethods a factory overrides, bound to its class (``None`` if not)."""
-
-    create: Callable[..., Any] | None = None
-    build: Callable[..., Any] | None = None
-    adjust_kwargs: Callable[..., Any] | None = None
-    after_postgeneration: Callable[..., Any] | None = None
-    setup_next_sequence: Callable[[], int] | None = None
-
-
-def _hooks(cls: type) -> Hooks:
-    found: dict[str, Any] = {}
-    for name in _HOOK_NAMES:
-        method = getattr(cls, name, None)
-        function = getattr(method, "__func__", method)
-        if method is not None and not getattr(function, _DEFAULT_HOOK, False):
-            found[name.lstrip("_")] = method
-    return Hooks(**found)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -405,7 +365,7 @@ def parse_options(
             )
         )
     )
-    hooks = _hooks(cls)
+    hooks = hooks_of(cls)
     hierarchy = (
         parent.hierarchy
         if same_model and parent is not None
