@@ -26,13 +26,8 @@ from collections.abc import Callable, Hashable, Mapping
 from faker.generator import Generator
 from faker.providers import BaseProvider
 
-from asyncfactories._fastfaker import (  # noqa: F401  (they register their builders)
-    dates,
-    internet,
-    lorem,
-    values,
-)
-from asyncfactories._fastfaker.nodes import VALUE_BUILDERS, Node
+from asyncfactories._fastfaker.nodes import Node
+from asyncfactories._fastfaker.registry import TEXT_BUILDERS, VALUE_BUILDERS
 from asyncfactories._fastfaker.text import Resolver
 from asyncfactories._random_source import compile_rng, drawing_from
 from asyncfactories._state import DEFAULT_LOCALE, faker_for, fast_path_enabled
@@ -130,5 +125,5 @@ def _compile(
 def _resolver(locale: str, generator: Generator) -> Resolver:
     resolver = _resolvers.get(locale)
     if resolver is None or resolver.generator is not generator:
-        resolver = _resolvers[locale] = Resolver(generator)
+        resolver = _resolvers[locale] = Resolver(generator, TEXT_BUILDERS)
     return resolver

@@ -19,11 +19,11 @@ from typing import Any
 
 from faker.providers.date_time import Provider as Dates
 
-from asyncfactories._fastfaker.nodes import VALUE_BUILDERS, stock
+from asyncfactories._fastfaker.nodes import ValueBuilder, stock
 from asyncfactories._fastfaker.text import accept
 from asyncfactories._random_source import compile_rng
 
-__all__ = ()
+__all__ = ("VALUES",)
 
 Value = Callable[[], object]
 Bounds = Callable[[], tuple[float, float]]
@@ -275,9 +275,11 @@ def _past_future(prov: Any, kw: dict[str, object], name: str, default: str) -> V
     return _between(prov, {**args, "start_date": "+1s"}, None, None)
 
 
+#: The compiled forms of the date providers this module models.
+VALUES: dict[object, ValueBuilder] = {}
 # On Windows Faker draws whole seconds (randint); that platform keeps the Faker path.
 if platform.system() != "Windows":
-    VALUE_BUILDERS.update(
+    VALUES.update(
         {
             Dates.date_time: _guarded(_date_time),
             Dates.date_time_between: _guarded(lambda p, kw: _between(p, kw, "-30y", "now")),
@@ -287,5 +289,5 @@ if platform.system() != "Windows":
         }
     )
     for _kind in ("century", "decade", "year", "month"):
-        VALUE_BUILDERS[getattr(Dates, f"date_time_this_{_kind}")] = _guarded(_this(_kind, False))
-        VALUE_BUILDERS[getattr(Dates, f"date_this_{_kind}")] = _guarded(_this(_kind, True))
+        VALUES[getattr(Dates, f"date_time_this_{_kind}")] = _guarded(_this(_kind, False))
+        VALUES[getattr(Dates, f"date_this_{_kind}")] = _guarded(_this(_kind, True))

@@ -19,9 +19,13 @@ from faker.decode import unidecode
 from faker.providers.internet import Provider as Internet
 
 from asyncfactories._fastfaker.nodes import BOTHIFY_MARKERS, Alt, Const, Fn, Node, seq
-from asyncfactories._fastfaker.text import Resolver, accept, register
+from asyncfactories._fastfaker.text import Resolver, TextBuilder, accept, registrar
 
-__all__ = ()
+__all__ = ("TEXT",)
+
+#: The compiled forms of the internet providers.
+TEXT: dict[object, TextBuilder] = {}
+register = registrar(TEXT)
 
 # The two patterns of faker.utils.text.slugify.
 _SLUG_DROP = re.compile(r"[^\w\s-]", flags=re.U)

@@ -15,11 +15,15 @@ from typing import Any
 
 from faker.providers.lorem import Provider as Lorem
 
-from asyncfactories._fastfaker.nodes import VALUE_BUILDERS, Fn, Node, Pick, draw_list
-from asyncfactories._fastfaker.text import Resolver, accept, register
+from asyncfactories._fastfaker.nodes import Fn, Node, Pick, ValueBuilder, draw_list
+from asyncfactories._fastfaker.text import Resolver, TextBuilder, accept, registrar
 from asyncfactories._random_source import compile_rng
 
-__all__ = ()
+__all__ = ("TEXT", "VALUES")
+
+#: The compiled forms of the lorem providers: text nodes, and ``words`` as a value.
+TEXT: dict[object, TextBuilder] = {}
+register = registrar(TEXT)
 
 _STOCK = (
     "get_words_list",
@@ -200,4 +204,4 @@ def _words(prov: Any, kw: dict[str, object]) -> Callable[[], object] | None:
     return draw_list(population, nb) if nb else list
 
 
-VALUE_BUILDERS[Lorem.words] = _words
+VALUES: dict[object, ValueBuilder] = {Lorem.words: _words}

@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 from asyncfactories._random_source import compile_rng
 
 __all__ = (
-    "VALUE_BUILDERS",
     "Alt",
     "Const",
     "Fn",
@@ -47,7 +46,6 @@ T = TypeVar("T")
 ValueBuilder = Callable[[Any, dict[str, object]], Callable[[], object] | None]
 """Builds a closure for ``provider_instance.method(**kwargs)`` returning a non-string value."""
 
-VALUE_BUILDERS: dict[object, ValueBuilder] = {}
 """Faker provider function -> builder, for providers whose values are not strings."""
 
 

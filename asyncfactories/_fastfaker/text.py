@@ -27,21 +27,30 @@ from faker.utils.datasets import add_ordereddicts
 from asyncfactories._fastfaker.nodes import Alt, Const, Fn, Node, Pick, bothify, pick_of, seq
 from asyncfactories._random_source import compile_rng
 
-__all__ = ("TEXT_BUILDERS", "Resolver", "TextBuilder", "accept", "register")
+__all__ = ("TEXT", "Resolver", "TextBuilder", "accept", "registrar")
 
 TextBuilder = Callable[["Resolver", Any, dict[str, object]], Node | None]
-TEXT_BUILDERS: dict[object, TextBuilder] = {}
+#: The compiled forms of the person, address, company, job and phone providers.
+TEXT: dict[object, TextBuilder] = {}
 
 
-def register(*funcs: object) -> Callable[[TextBuilder], TextBuilder]:
-    """Register a builder for the given Faker provider functions."""
+def registrar(
+    table: dict[object, TextBuilder],
+) -> Callable[..., Callable[[TextBuilder], TextBuilder]]:
+    """A decorator entering a builder in ``table`` (a family module's own) for Faker functions."""
 
-    def deco(builder: TextBuilder) -> TextBuilder:
-        for func in funcs:
-            TEXT_BUILDERS[func] = builder
-        return builder
+    def register(*funcs: object) -> Callable[[TextBuilder], TextBuilder]:
+        def deco(builder: TextBuilder) -> TextBuilder:
+            for func in funcs:
+                table[func] = builder
+            return builder
 
-    return deco
+        return deco
+
+    return register
+
+
+register = registrar(TEXT)
 
 
 def accept(kwargs: Mapping[str, object], **defaults: object) -> dict[str, object] | None:
@@ -63,8 +72,10 @@ def _base_helpers(prov: BaseProvider) -> bool:
 class Resolver:
     """Compiles provider methods of one locale's generator into nodes."""
 
-    def __init__(self, generator: Generator) -> None:
+    def __init__(self, generator: Generator, builders: Mapping[object, TextBuilder]) -> None:
         self.generator = generator
+        #: Faker function -> builder of its node (``registry.TEXT_BUILDERS``).
+        self._builders = builders
         self._tokens: dict[str, Node | None] = {}
         self._templates: dict[tuple[str, bool], Node | None] = {}
         self._active: set[tuple[int, str]] = set()
@@ -80,7 +91,7 @@ class Resolver:
 
     def method(self, prov: BaseProvider, name: str, kwargs: Mapping[str, object]) -> Node | None:
         """Return the node for ``prov.name(**kwargs)``, or ``None`` without a faithful builder."""
-        builder = TEXT_BUILDERS.get(getattr(type(prov), name, None))
+        builder = self._builders.get(getattr(type(prov), name, None))
         key = (id(prov), name)
         if builder is None or key in self._active or not _base_helpers(prov):
             return None
@@ -186,7 +197,7 @@ for _func, _attr in (
     (DeAddress.street_suffix_long, "street_suffixes_long"),
     (DeAddress.administrative_unit, "states"),
 ):
-    TEXT_BUILDERS[_func] = _element(_attr)
+    TEXT[_func] = _element(_attr)
 
 for _gender in ("male", "female", "nonbinary"):
     for _name, _table, _fallback in (
@@ -198,14 +209,14 @@ for _gender in ("male", "female", "nonbinary"):
     ):
         _func = getattr(Person, f"{_name}_{_gender}")
         if _name == "name":
-            TEXT_BUILDERS[_func] = _formats(f"formats_{_gender}", "formats")
+            TEXT[_func] = _formats(f"formats_{_gender}", "formats")
         else:
-            TEXT_BUILDERS[_func] = _gendered(f"{_table}_{_gender}", _fallback)
+            TEXT[_func] = _gendered(f"{_table}_{_gender}", _fallback)
 for _gender in ("male", "female"):
     # job_male / job_female are newer than the oldest Faker accepted: compile them where they exist.
     _job = getattr(Job, f"job_{_gender}", None)
     if _job is not None:
-        TEXT_BUILDERS[_job] = _gendered(f"jobs_{_gender}", "job")
+        TEXT[_job] = _gendered(f"jobs_{_gender}", "job")
 
 for _func, _attr in (
     (Person.name, "formats"),
@@ -216,11 +227,11 @@ for _func, _attr in (
     (Address.address, "address_formats"),
     (DeAddress.city_with_postcode, "city_with_postcode_formats"),
 ):
-    TEXT_BUILDERS[_func] = _formats(_attr)
+    TEXT[_func] = _formats(_attr)
 
-TEXT_BUILDERS[Address.building_number] = _numerify("building_number_formats")
-TEXT_BUILDERS[UsAddress.secondary_address] = _numerify("secondary_address_formats")
-TEXT_BUILDERS[Address.postcode] = _numerify("postcode_formats", letters=True, upper=True)
+TEXT[Address.building_number] = _numerify("building_number_formats")
+TEXT[UsAddress.secondary_address] = _numerify("secondary_address_formats")
+TEXT[Address.postcode] = _numerify("postcode_formats", letters=True, upper=True)
 
 
 def _fixed_numerify(attr: str) -> TextBuilder:
@@ -231,8 +242,8 @@ def _fixed_numerify(attr: str) -> TextBuilder:
     return build
 
 
-TEXT_BUILDERS[UsAddress.military_apo] = _fixed_numerify("military_apo_format")
-TEXT_BUILDERS[UsAddress.military_dpo] = _fixed_numerify("military_dpo_format")
+TEXT[UsAddress.military_apo] = _fixed_numerify("military_apo_format")
+TEXT[UsAddress.military_dpo] = _fixed_numerify("military_dpo_format")
 
 
 @register(UsAddress.postcode)
@@ -284,5 +295,5 @@ def _prefix_or_suffix(kind: str) -> TextBuilder:
     return build
 
 
-TEXT_BUILDERS[Person.prefix] = _prefix_or_suffix("prefix")
-TEXT_BUILDERS[Person.suffix] = _prefix_or_suffix("suffix")
+TEXT[Person.prefix] = _prefix_or_suffix("prefix")
+TEXT[Person.suffix] = _prefix_or_suffix("suffix")

@@ -15,7 +15,7 @@ from faker.providers.misc import Provider as Misc
 from faker.providers.python import Provider as Python
 
 from asyncfactories._fastfaker.nodes import (
-    VALUE_BUILDERS,
+    ValueBuilder,
     draw_list,
     draw_one,
     element_table,
@@ -24,7 +24,7 @@ from asyncfactories._fastfaker.nodes import (
 from asyncfactories._fastfaker.text import accept, weighting
 from asyncfactories._random_source import compile_rng
 
-__all__ = ()
+__all__ = ("VALUES",)
 
 Value = Callable[[], object]
 _DIG = sys.float_info.dig
@@ -266,13 +266,12 @@ def _random_elements(prov: Any, kw: dict[str, object]) -> Value | None:
     return lambda: [population[floor(random() * n)] for _ in _repeat(None, count())]
 
 
-VALUE_BUILDERS.update(
-    {
-        Misc.uuid4: _uuid4,
-        Python.pyint: _pyint,
-        Python.pybool: _pybool,
-        Python.pyfloat: _pyfloat,
-        Python.random_element: _random_element,
-        Python.random_elements: _random_elements,
-    }
-)
+#: The compiled forms of the value providers this module models.
+VALUES: dict[object, ValueBuilder] = {
+    Misc.uuid4: _uuid4,
+    Python.pyint: _pyint,
+    Python.pybool: _pybool,
+    Python.pyfloat: _pyfloat,
+    Python.random_element: _random_element,
+    Python.random_elements: _random_elements,
+}
